@@ -1,0 +1,27 @@
+import { defineConfig } from 'drizzle-kit'
+import { join, relative } from 'node:path'
+
+/*
+ * drizzle-kit configuration for the package's own migrations.
+ *
+ * - Paths are relative to this file, so a consuming project can run
+ *   `bunx drizzle-kit migrate --config node_modules/drizzle-timescale/drizzle.config.ts`.
+ * - The package keeps its own migrations table: drizzle's migrator applies only migrations newer
+ *   than the last one recorded in its table, so two folders sharing one table would skip each other.
+ * - The filters keep `push`/`pull` away from TimescaleDB's own schemas, chunks and the aggregate.
+ */
+const here = typeof __dirname === 'string' ? __dirname : new URL('.', import.meta.url).pathname
+// drizzle-kit reads `out` and `schema` relative to the working directory (it prefixes `./`).
+const fromCwd = (path: string) => relative(process.cwd(), join(here, path)) || '.'
+
+export default defineConfig({
+  dialect: 'postgresql',
+  schema: fromCwd('src/schema/index.ts'),
+  out: fromCwd('drizzle'),
+  dbCredentials: { url: process.env.DATABASE_URL ?? 'postgres://localhost:5432/postgres' },
+  migrations: { table: '__drizzle_timescale_migrations', schema: 'drizzle' },
+  schemaFilter: ['public'],
+  tablesFilter: ['time_series_data', 'entities'],
+  strict: true,
+  verbose: true,
+})

@@ -1,0 +1,6 @@
+export {
+  createEmbeddedDatabase,
+  type EmbeddedDatabase,
+  type EmbeddedDatabaseOptions,
+  type EmbeddedDrizzle,
+} from './embedded-database.ts'
