@@ -29,27 +29,27 @@ export class TimescaleClientError extends Error {
 
 /** The server could not be reached, refused the login, or dropped the connection. */
 export class ConnectionError extends TimescaleClientError {
-  override readonly name = 'ConnectionError'
+  override readonly name: string = 'ConnectionError'
 }
 
 /** An argument was rejected before anything was sent to the database. `details.field` names it. */
 export class ValidationError extends TimescaleClientError {
-  override readonly name = 'ValidationError'
+  override readonly name: string = 'ValidationError'
 }
 
 /** The database refused or failed a statement. `details.sqlState` holds PostgreSQL's SQLSTATE. */
 export class QueryError extends TimescaleClientError {
-  override readonly name = 'QueryError'
+  override readonly name: string = 'QueryError'
 }
 
 /** A batch write failed; `details` says what was and was not written. */
 export class BatchError extends TimescaleClientError {
-  override readonly name = 'BatchError'
+  override readonly name: string = 'BatchError'
 }
 
 /** Applying the package's migrations failed (for example: the server has no TimescaleDB). */
 export class MigrationError extends TimescaleClientError {
-  override readonly name = 'MigrationError'
+  override readonly name: string = 'MigrationError'
 }
 
 /** The stable error codes, one per kind of failure. */

@@ -1,0 +1,92 @@
+import {
+  ConnectionError,
+  type ErrorCode,
+  ErrorCodes,
+  QueryError,
+  TimescaleClientError,
+  ValidationError,
+} from './errors.ts'
+import { findPgError } from './internal/pg-error.ts'
+
+/** postgres.js and Node socket error codes that mean the connection is gone or never came up. */
+const CONNECTION_CODES = new Set([
+  'CONNECTION_CLOSED',
+  'CONNECTION_ENDED',
+  'CONNECTION_DESTROYED',
+  'CONNECT_TIMEOUT',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+])
+const AUTH_CODES = new Set(['SASL_SIGNATURE_MISMATCH', 'AUTH_TYPE_NOT_IMPLEMENTED', '28000', '28P01'])
+
+/** Replaces the password of any connection URL in a message with `***`. */
+export function redactSecrets(text: string): string {
+  return text
+    .replace(/(postgres(?:ql)?:\/\/[^:/@\s]*:)[^@\s]*@/gi, '$1***@')
+    .replace(/(password\s*[=:]\s*)("[^"]*"|'[^']*'|\S+)/gi, '$1***')
+}
+
+/**
+ * Maps any error a driver throws to the package's error classes, in one place: SQLSTATE classes
+ * (connection 08, authentication 28, cancel 57014, serialization 40001/40P01, constraints 23,
+ * data 22, missing objects 42P01/42883, TSL license), and postgres.js/Node socket codes.
+ * Messages are stripped of passwords. Errors that already are a `TimescaleClientError` pass through.
+ */
+export function toTimescaleError(error: unknown, context: { operation?: string } = {}): TimescaleClientError {
+  if (error instanceof TimescaleClientError) return error
+  const pg = findPgError(error)
+  const code = pg?.code ?? codeOf(error)
+  const raw = pg ? [pg.message, pg.detail, pg.hint].filter(Boolean).join(' — ') : messageOf(error)
+  const prefix = context.operation ? `${context.operation} failed: ` : ''
+  const message = redactSecrets(prefix + raw)
+  const details = { sqlState: pg?.code, driverCode: pg ? undefined : code, operation: context.operation }
+  const options = { cause: error, details }
+  const make = (Kind: typeof TimescaleClientError, ourCode: ErrorCode) => new Kind(message, ourCode, options)
+
+  if (code && AUTH_CODES.has(code)) return make(ConnectionError, ErrorCodes.AUTHENTICATION)
+  if (code && (CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300')) {
+    return make(ConnectionError, ErrorCodes.CONNECTION)
+  }
+  if (!pg) return make(QueryError, ErrorCodes.QUERY)
+  if (code === '57014') return make(QueryError, ErrorCodes.QUERY_TIMEOUT)
+  if (code === '40001' || code === '40P01') return make(QueryError, ErrorCodes.SERIALIZATION)
+  if (code?.startsWith('23')) return make(QueryError, ErrorCodes.CONSTRAINT)
+  if (code?.startsWith('22')) return make(ValidationError, ErrorCodes.VALIDATION)
+  if (code === '42P01' || code === '42883' || code === '3F000') return make(QueryError, ErrorCodes.SCHEMA_MISSING)
+  if (/license/i.test(pg.message)) return make(QueryError, ErrorCodes.LICENSE)
+  return make(QueryError, ErrorCodes.QUERY)
+}
+
+/**
+ * True when retrying the same idempotent operation may succeed: the connection broke
+ * (not a login failure), or PostgreSQL reported a serialization failure or a deadlock.
+ */
+export function isRetryable(error: unknown): boolean {
+  const mapped = toTimescaleError(error)
+  return mapped.code === ErrorCodes.CONNECTION || mapped.code === ErrorCodes.SERIALIZATION
+}
+
+function codeOf(error: unknown): string | undefined {
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 8; depth++) {
+    const code = (e as { code?: unknown }).code
+    if (typeof code === 'string') return code
+    e = (e as { cause?: unknown }).cause
+  }
+  return undefined
+}
+
+function messageOf(error: unknown): string {
+  // Drizzle's "Failed query: ..." wrapper holds the driver's error as its cause.
+  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 8; depth++) {
+    const cause = (e as { cause?: unknown }).cause
+    if (!cause || typeof cause !== 'object') return (e as Error).message ?? String(e)
+    e = cause
+  }
+  return error instanceof Error ? error.message : String(error)
+}
