@@ -48,10 +48,7 @@ export interface EmbeddedDatabase extends AsyncDisposable {
  * ```
  */
 export async function createEmbeddedDatabase(options: EmbeddedDatabaseOptions = {}): Promise<EmbeddedDatabase> {
-  const pglite = await PGlite.create({
-    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
-    extensions: { timescaledb },
-  })
+  const pglite = await openPglite(options.dataDir)
   try {
     await pglite.exec('CREATE EXTENSION IF NOT EXISTS timescaledb')
     const db = drizzle(pglite, { schema }) as EmbeddedDrizzle
@@ -63,4 +60,16 @@ export async function createEmbeddedDatabase(options: EmbeddedDatabaseOptions = 
     await pglite.close().catch(() => {})
     throw error
   }
+}
+
+/**
+ * Opens the PGlite build; without TimescaleDB when `withTimescaledb` is false (a plain PostgreSQL,
+ * used by the tests of the "no TimescaleDB" migration error).
+ * @internal
+ */
+export function openPglite(dataDir?: string, withTimescaledb = true): Promise<PGlite> {
+  return PGlite.create({
+    ...(dataDir === undefined ? {} : { dataDir }),
+    ...(withTimescaledb ? { extensions: { timescaledb } } : {}),
+  })
 }
