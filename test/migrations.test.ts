@@ -134,6 +134,7 @@ for (const target of targets) {
       expect(d.hypertables.map((h) => h.name)).toEqual(['time_series_data'])
       expect(d.continuousAggregates).toEqual([])
       expect(d.jobs).toEqual([])
+      expect(t.notices.filter((n) => n.startsWith('drizzle-timescale: TimescaleDB license is apache'))).toHaveLength(2)
     })
   })
 }

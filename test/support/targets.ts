@@ -16,6 +16,8 @@ export interface TestDatabase {
   db: PostgresJsDatabase<typeof schema> | Awaited<ReturnType<typeof createEmbeddedDatabase>>['db']
   /** postgres.js URL of this database (native target only). */
   url?: string
+  /** Server NOTICE messages received so far (native target only). */
+  notices: string[]
   close(): Promise<void>
 }
 
@@ -31,7 +33,7 @@ const embedded: TestTarget = {
   license: 'timescale',
   async open(options = {}) {
     const tsdb = await createEmbeddedDatabase({ migrate: options.migrate ?? true })
-    return { db: tsdb.db, close: tsdb.close }
+    return { db: tsdb.db, notices: [], close: tsdb.close }
   },
 }
 
@@ -43,13 +45,22 @@ export function withDatabase(url: string, database: string): string {
 }
 
 async function nativeTarget(url: string): Promise<TestTarget> {
+  // timescaledb.license exists only in a database where the extension is loaded: probe a scratch one.
+  const probeName = `dts_probe_${createId().slice(0, 12)}`
   const admin = postgres(url, { max: 1, onnotice: () => {} })
   let license: string
   try {
-    // The extension may not exist in the admin database: read the GUC, which needs it loaded only.
-    const [row] = await admin`select coalesce(current_setting('timescaledb.license', true), 'none') as license`
-    license = String(row?.license)
+    await admin.unsafe(`create database "${probeName}"`)
+    const probe = postgres(withDatabase(url, probeName), { max: 1, onnotice: () => {} })
+    try {
+      await probe`create extension if not exists timescaledb`
+      const [row] = await probe`select current_setting('timescaledb.license', true) as license`
+      license = String(row?.license)
+    } finally {
+      await probe.end()
+    }
   } finally {
+    await admin.unsafe(`drop database if exists "${probeName}" with (force)`)
     await admin.end()
   }
   return {
@@ -60,12 +71,14 @@ async function nativeTarget(url: string): Promise<TestTarget> {
       const admin = postgres(url, { max: 1, onnotice: () => {} })
       await admin.unsafe(`create database "${name}"`)
       const dbUrl = withDatabase(url, name)
-      const client = postgres(dbUrl, { max: 4, onnotice: () => {} })
+      const notices: string[] = []
+      const client = postgres(dbUrl, { max: 4, onnotice: (notice) => notices.push(String(notice.message)) })
       const db = drizzle(client, { schema: tables })
       if (options.migrate ?? true) await migrate(db)
       return {
         db,
         url: dbUrl,
+        notices,
         async close() {
           await client.end({ timeout: 5 })
           await admin.unsafe(`drop database if exists "${name}" with (force)`)
