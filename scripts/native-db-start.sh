@@ -1,0 +1,400 @@
+#!/usr/bin/env bash
+# Start (installing on first use) a native PostgreSQL 17 + TimescaleDB server.
+#
+# The server runs from Debian 13 "trixie" packages (postgresql-17,
+# postgresql-17-timescaledb) inside a debootstrap chroot, because Debian 12
+# ships no TimescaleDB. It is the Apache edition: timescaledb.license is
+# 'apache' (no compression, continuous aggregates or *_policy functions).
+# See DATABASES.md, "Native PostgreSQL + TimescaleDB".
+#
+# Usage:
+#   scripts/native-db-start.sh              install if needed, start, print URL
+#   scripts/native-db-start.sh --print-url  print the URL of the running server
+#                                           (exit 1 if it is not running)
+#
+# On success the last (and only) line on stdout is the connection URL:
+#   postgres://postgres:postgres@127.0.0.1:PORT/drizzle_timescale
+# It is also written to $TSDB_NATIVE_DIR/url. Progress goes to stderr.
+#
+# Environment:
+#   TSDB_NATIVE_DIR   chroot directory (default ~/.cache/drizzle-timescale/native)
+#   TSDB_NATIVE_PORT  TCP port to listen on (default: 55432 if free, else the
+#                     next free loopback port)
+#
+# Needs root (debootstrap, mount, chroot). Stop with scripts/native-db-stop.sh.
+set -euo pipefail
+
+# Keep the caller's stdout for the URL only; everything else goes to stderr.
+exec 3>&1 1>&2
+
+PG_MAJOR=17
+CLUSTER=main
+DB_NAME=drizzle_timescale
+DB_USER=postgres
+DB_PASSWORD=postgres
+SUITE=trixie
+PACKAGES="postgresql-${PG_MAJOR},postgresql-${PG_MAJOR}-timescaledb"
+DEFAULT_PORT=55432
+MARKER_NAME=.drizzle-timescale-installed
+CONF_NAME=drizzle-timescale.conf
+HBA_BEGIN='# drizzle-timescale: BEGIN (managed by scripts/native-db-start.sh)'
+HBA_END='# drizzle-timescale: END'
+
+log() { printf 'native-db: %s\n' "$*" >&2; }
+die() { printf 'native-db: error: %s\n' "$*" >&2; exit 1; }
+
+print_url_only=0
+case "${1:-}" in
+  "") ;;
+  --print-url) print_url_only=1 ;;
+  -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&3; exit 0 ;;
+  *) die "unknown argument: $1 (try --help)" ;;
+esac
+
+[ "$(id -u)" = 0 ] || die "must run as root (needs debootstrap, mount and chroot)"
+for tool in chroot mount umount flock realpath awk; do
+  command -v "$tool" >/dev/null 2>&1 || die "required tool '$tool' not found"
+done
+
+if [ -n "${TSDB_NATIVE_PORT:-}" ]; then
+  if ! [[ "$TSDB_NATIVE_PORT" =~ ^[0-9]{1,5}$ ]] || [ "$TSDB_NATIVE_PORT" -lt 1 ] || [ "$TSDB_NATIVE_PORT" -gt 65535 ]; then
+    die "TSDB_NATIVE_PORT='$TSDB_NATIVE_PORT' is not a valid TCP port"
+  fi
+fi
+
+DIR="${TSDB_NATIVE_DIR:-${HOME:-/root}/.cache/drizzle-timescale/native}"
+DIR="$(realpath -m -- "$DIR")"
+case "$DIR" in
+  /|/bin|/boot|/dev|/etc|/home|/lib|/lib64|/opt|/proc|/root|/run|/sbin|/srv|/sys|/tmp|/usr|/var)
+    die "refusing to use '$DIR' as the chroot directory (set TSDB_NATIVE_DIR)" ;;
+esac
+
+MARKER="$DIR/$MARKER_NAME"
+PG_BIN="$DIR/usr/lib/postgresql/$PG_MAJOR/bin/postgres"
+TSDB_SO="$DIR/usr/lib/postgresql/$PG_MAJOR/lib/timescaledb.so"
+CONF_DIR="$DIR/etc/postgresql/$PG_MAJOR/$CLUSTER"
+DATA_DIR="$DIR/var/lib/postgresql/$PG_MAJOR/$CLUSTER"
+PID_FILE="$DATA_DIR/postmaster.pid"
+LOG_FILE="$DIR/var/log/postgresql/postgresql-$PG_MAJOR-$CLUSTER.log"
+
+# Run a command inside the chroot with a clean environment. fds 3 (our stdout)
+# and 9 (the lock) are closed so a daemon started inside never inherits them.
+inchroot() {
+  env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb \
+    chroot "$DIR" "$@" 3>&- 9>&-
+}
+
+# psql inside the chroot, over TCP (trusted for loopback), as the superuser.
+chroot_psql() {
+  local port="$1"; shift
+  inchroot psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U "$DB_USER" "$@" </dev/null
+}
+
+url_for() { printf 'postgres://%s:%s@127.0.0.1:%s/%s' "$DB_USER" "$DB_PASSWORD" "$1" "$DB_NAME"; }
+
+# --- mounts ---------------------------------------------------------------
+
+# Mount points at or below $DIR (decoded), deepest first.
+mounts_under_dir() {
+  local mp
+  awk '{print $2}' /proc/mounts | while IFS= read -r mp; do
+    mp="$(printf '%b' "$mp")"
+    case "$mp" in "$DIR"|"$DIR"/*) printf '%s\n' "$mp" ;; esac
+  done | awk '{print length($0) "\t" $0}' | sort -rn -k1,1 | cut -f2- | uniq
+}
+
+is_mounted() {
+  local want="$1" mp
+  while IFS= read -r mp; do
+    [ "$(printf '%b' "$mp")" = "$want" ] && return 0
+  done < <(awk '{print $2}' /proc/mounts)
+  return 1
+}
+
+unmount_all_under_dir() {
+  local mp
+  while IFS= read -r mp; do
+    [ -n "$mp" ] || continue
+    log "unmounting $mp"
+    umount "$mp" 2>/dev/null || umount -l "$mp" || die "could not unmount $mp"
+  done < <(mounts_under_dir)
+}
+
+ensure_mounts() {
+  if ! is_mounted "$DIR/proc"; then
+    mkdir -p "$DIR/proc"
+    mount -t proc proc "$DIR/proc" || die "could not mount proc on $DIR/proc"
+  fi
+  if ! is_mounted "$DIR/dev"; then
+    mkdir -p "$DIR/dev"
+    mount --bind /dev "$DIR/dev" || die "could not bind-mount /dev on $DIR/dev"
+  fi
+  # A plain bind of /dev does not carry the tmpfs on /dev/shm, which PostgreSQL
+  # uses for dynamic shared memory (parallel query); bind it too.
+  if is_mounted /dev/shm && ! is_mounted "$DIR/dev/shm" && [ -d "$DIR/dev/shm" ]; then
+    mount --bind /dev/shm "$DIR/dev/shm" || die "could not bind-mount /dev/shm on $DIR/dev/shm"
+  fi
+}
+
+# --- server state ------------------------------------------------------------
+
+# Succeeds (and prints the port) if a postmaster started from this chroot is alive.
+running_port() {
+  [ -f "$PID_FILE" ] || return 1
+  local pid port root
+  pid="$(sed -n 1p "$PID_FILE" 2>/dev/null || true)"
+  port="$(sed -n 4p "$PID_FILE" 2>/dev/null || true)"
+  [[ "$pid" =~ ^[0-9]+$ && "$port" =~ ^[0-9]+$ ]] || return 1
+  [ -d "/proc/$pid" ] || return 1
+  root="$(readlink "/proc/$pid/root" 2>/dev/null || true)"
+  [ "$root" = "$DIR" ] || return 1
+  printf '%s\n' "$port"
+}
+
+port_in_use() {
+  local p="$1"
+  if command -v ss >/dev/null 2>&1; then
+    [ -n "$(ss -Hltn "sport = :$p" 2>/dev/null)" ] && return 0
+  fi
+  # Something accepting on loopback also means "in use".
+  (exec 5<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && return 0
+  return 1
+}
+
+choose_port() {
+  if [ -n "${TSDB_NATIVE_PORT:-}" ]; then
+    port_in_use "$TSDB_NATIVE_PORT" && die "TSDB_NATIVE_PORT=$TSDB_NATIVE_PORT is already in use by another process"
+    echo "$TSDB_NATIVE_PORT"; return
+  fi
+  local p
+  for p in $DEFAULT_PORT $(seq $((DEFAULT_PORT + 1)) $((DEFAULT_PORT + 100))); do
+    port_in_use "$p" || { echo "$p"; return; }
+  done
+  for _ in $(seq 1 50); do
+    p=$((20000 + RANDOM % 30000))
+    port_in_use "$p" || { echo "$p"; return; }
+  done
+  die "could not find a free TCP port on 127.0.0.1"
+}
+
+stop_cluster() {
+  log "stopping cluster $PG_MAJOR/$CLUSTER"
+  inchroot pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" "$CLUSTER" stop -m fast </dev/null \
+    || die "could not stop the running cluster"
+}
+
+# --- install -----------------------------------------------------------------
+
+install_ok() {
+  [ -f "$MARKER" ] && [ -x "$PG_BIN" ] && [ -f "$TSDB_SO" ] && [ -f "$CONF_DIR/postgresql.conf" ] \
+    && [ -f "$DATA_DIR/PG_VERSION" ]
+}
+
+# A directory with working packages but no marker (e.g. made by hand with the
+# DATABASES.md recipe) is adopted rather than thrown away.
+adoptable() {
+  [ -x "$PG_BIN" ] && [ -f "$TSDB_SO" ] && [ ! -d "$DIR/debootstrap" ] || return 1
+  local st
+  # shellcheck disable=SC2016  # ${Status} is a dpkg-query format field
+  st="$(inchroot dpkg-query -W -f='${Status}\n' "postgresql-$PG_MAJOR" "postgresql-$PG_MAJOR-timescaledb" 2>/dev/null </dev/null || true)"
+  [ "$(printf '%s\n' "$st" | grep -c '^install ok installed$')" = 2 ]
+}
+
+apt_updated=0
+apt_update_once() {
+  [ "$apt_updated" = 1 ] && return 0
+  log "apt-get update"
+  apt-get -q -o DPkg::Lock::Timeout=300 update </dev/null || die "apt-get update failed"
+  apt_updated=1
+}
+
+ensure_debootstrap() {
+  command -v debootstrap >/dev/null 2>&1 && return 0
+  command -v apt-get >/dev/null 2>&1 || die "debootstrap is not installed and apt-get is not available"
+  export DEBIAN_FRONTEND=noninteractive
+  # Package lists on a fresh machine may be missing or stale: refresh when the
+  # package is unknown, and retry once after a refresh if the install fails.
+  if [ -z "$(apt-cache policy debootstrap 2>/dev/null | sed -n 's/^ *Candidate: *//p' | grep -v '(none)' || true)" ]; then
+    apt_update_once
+  fi
+  log "installing debootstrap"
+  if ! apt-get -q -y -o DPkg::Lock::Timeout=300 install debootstrap </dev/null; then
+    [ "$apt_updated" = 1 ] && die "apt-get install debootstrap failed"
+    apt_update_once
+    apt-get -q -y -o DPkg::Lock::Timeout=300 install debootstrap </dev/null || die "apt-get install debootstrap failed"
+  fi
+  command -v debootstrap >/dev/null 2>&1 || die "debootstrap still not found after installing it"
+}
+
+remove_dir() {
+  unmount_all_under_dir
+  [ -z "$(mounts_under_dir)" ] || die "something is still mounted under $DIR; not removing it"
+  log "removing incomplete install in $DIR"
+  rm -rf --one-file-system -- "$DIR"
+}
+
+write_marker() {
+  local pgv tsv
+  # shellcheck disable=SC2016  # ${Version} is a dpkg-query format field
+  pgv="$(inchroot dpkg-query -W -f='${Version}' "postgresql-$PG_MAJOR" </dev/null 2>/dev/null || echo '?')"
+  # shellcheck disable=SC2016
+  tsv="$(inchroot dpkg-query -W -f='${Version}' "postgresql-$PG_MAJOR-timescaledb" </dev/null 2>/dev/null || echo '?')"
+  printf 'postgresql-%s %s\npostgresql-%s-timescaledb %s\ninstalled %s\n' \
+    "$PG_MAJOR" "$pgv" "$PG_MAJOR" "$tsv" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$MARKER"
+}
+
+ensure_install() {
+  install_ok && return 0
+
+  if [ -e "$DIR" ] && [ ! -f "$MARKER" ] && adoptable; then
+    log "adopting existing install in $DIR"
+    ensure_mounts
+    if [ ! -f "$DATA_DIR/PG_VERSION" ] || [ ! -f "$CONF_DIR/postgresql.conf" ]; then
+      inchroot pg_createcluster --locale C.UTF-8 "$PG_MAJOR" "$CLUSTER" </dev/null || die "pg_createcluster failed"
+    fi
+    write_marker
+    install_ok && return 0
+  fi
+
+  if [ -e "$DIR" ]; then
+    if running_port >/dev/null; then stop_cluster; fi
+    remove_dir
+  fi
+
+  ensure_debootstrap
+  local t0=$SECONDS
+  log "installing PostgreSQL $PG_MAJOR + TimescaleDB from Debian $SUITE into $DIR (about a minute, ~700 MB)"
+  mkdir -p "$DIR"
+  if ! debootstrap --variant=minbase --include="$PACKAGES" "$SUITE" "$DIR" </dev/null 3>&- 9>&-; then
+    [ -f "$DIR/debootstrap/debootstrap.log" ] && tail -n 30 "$DIR/debootstrap/debootstrap.log" >&2
+    unmount_all_under_dir
+    die "debootstrap failed (see above); the next run will start over"
+  fi
+  unmount_all_under_dir   # anything debootstrap may have left behind
+  [ -x "$PG_BIN" ] || die "debootstrap finished but $PG_BIN is missing"
+  [ -f "$TSDB_SO" ] || die "debootstrap finished but $TSDB_SO is missing"
+
+  ensure_mounts
+  # A package maintainer script may have started the server; stop it.
+  if running_port >/dev/null; then stop_cluster; fi
+  # Recreate the (empty) default cluster with a UTF-8 locale, whatever the
+  # package scripts produced under debootstrap's environment.
+  if [ -d "$CONF_DIR" ]; then
+    inchroot pg_dropcluster "$PG_MAJOR" "$CLUSTER" </dev/null || die "pg_dropcluster failed"
+  fi
+  log "creating cluster $PG_MAJOR/$CLUSTER (UTF-8)"
+  inchroot pg_createcluster --locale C.UTF-8 "$PG_MAJOR" "$CLUSTER" </dev/null || die "pg_createcluster failed"
+  write_marker
+  install_ok || die "install finished but is incomplete (see messages above)"
+  log "install done in $((SECONDS - t0)) s"
+}
+
+# --- configuration -----------------------------------------------------------
+
+configure() {
+  local port="$1" main_conf="$CONF_DIR/postgresql.conf" hba="$CONF_DIR/pg_hba.conf"
+  # Debian's postgresql.conf ends with include_dir = 'conf.d'; make sure.
+  if ! grep -Eq "^[[:space:]]*include_dir[[:space:]]*=[[:space:]]*'conf\.d'" "$main_conf"; then
+    printf "\ninclude_dir = 'conf.d'\t# added by drizzle-timescale\n" >>"$main_conf"
+  fi
+  mkdir -p "$CONF_DIR/conf.d"
+  cat >"$CONF_DIR/conf.d/$CONF_NAME.tmp" <<EOF
+# Managed by drizzle-timescale scripts/native-db-start.sh; rewritten on every start.
+listen_addresses = '127.0.0.1'
+port = $port
+max_connections = 200
+shared_preload_libraries = 'timescaledb'
+timescaledb.telemetry_level = off
+EOF
+  mv -f "$CONF_DIR/conf.d/$CONF_NAME.tmp" "$CONF_DIR/conf.d/$CONF_NAME"
+
+  if ! grep -qxF "$HBA_BEGIN" "$hba"; then
+    {
+      printf '%s\n' "$HBA_BEGIN"
+      printf 'host    all    all    127.0.0.1/32    trust\n'
+      printf 'host    all    all    ::1/128         trust\n'
+      printf '%s\n\n' "$HBA_END"
+      cat "$hba"
+    } >"$hba.tmp"
+    chown --reference="$hba" "$hba.tmp"
+    chmod --reference="$hba" "$hba.tmp"
+    mv -f "$hba.tmp" "$hba"
+  fi
+}
+
+wait_ready() {
+  local port="$1"
+  for _ in $(seq 1 60); do
+    if inchroot pg_isready -q -h 127.0.0.1 -p "$port" </dev/null; then return 0; fi
+    sleep 0.5
+  done
+  return 1
+}
+
+# Idempotent: superuser password, the project database (without extensions).
+ensure_database() {
+  local port="$1" exists
+  chroot_psql "$port" -d postgres -c "ALTER ROLE $DB_USER PASSWORD '$DB_PASSWORD'" \
+    || die "could not set the password of role $DB_USER"
+  exists="$(chroot_psql "$port" -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" \
+    || die "could not query pg_database"
+  if [ "$exists" != 1 ]; then
+    log "creating database $DB_NAME"
+    chroot_psql "$port" -d postgres -c "CREATE DATABASE $DB_NAME" || die "could not create database $DB_NAME"
+  fi
+}
+
+publish_url() {
+  local url
+  url="$(url_for "$1")"
+  printf '%s\n' "$url" >"$DIR/url.tmp" && mv -f "$DIR/url.tmp" "$DIR/url"
+  printf '%s\n' "$url" >&3
+}
+
+# --- main ----------------------------------------------------------------------
+
+if [ "$print_url_only" = 1 ]; then
+  if port="$(running_port)"; then
+    url_for "$port" >&3; echo >&3; exit 0
+  fi
+  log "no native server is running from $DIR (start it with scripts/native-db-start.sh)"
+  exit 1
+fi
+
+mkdir -p "$(dirname "$DIR")"
+exec 9>"$DIR.lock"
+flock -w 900 9 || die "timed out waiting for another native-db-start.sh/stop.sh (lock $DIR.lock)"
+
+T_START=$SECONDS
+ensure_install
+ensure_mounts
+
+if port="$(running_port)"; then
+  if [ -n "${TSDB_NATIVE_PORT:-}" ] && [ "$TSDB_NATIVE_PORT" != "$port" ]; then
+    port_in_use "$TSDB_NATIVE_PORT" && die "TSDB_NATIVE_PORT=$TSDB_NATIVE_PORT is already in use by another process (server left running on port $port)"
+    log "running on port $port but TSDB_NATIVE_PORT=$TSDB_NATIVE_PORT; restarting"
+    stop_cluster
+  else
+    log "already running on 127.0.0.1:$port; reusing it"
+    wait_ready "$port" || die "the running server on port $port does not accept connections (log: $LOG_FILE)"
+    ensure_database "$port"
+    publish_url "$port"
+    exit 0
+  fi
+fi
+
+port="$(choose_port)"
+configure "$port"
+log "starting PostgreSQL $PG_MAJOR/$CLUSTER + TimescaleDB on 127.0.0.1:$port"
+if ! inchroot pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" "$CLUSTER" start </dev/null; then
+  [ -f "$LOG_FILE" ] && tail -n 30 "$LOG_FILE" >&2
+  die "pg_ctlcluster start failed (log: $LOG_FILE)"
+fi
+if ! wait_ready "$port"; then
+  [ -f "$LOG_FILE" ] && tail -n 30 "$LOG_FILE" >&2
+  die "server did not accept connections on 127.0.0.1:$port within 30 s (log: $LOG_FILE)"
+fi
+ensure_database "$port"
+log "ready in $((SECONDS - T_START)) s"
+publish_url "$port"

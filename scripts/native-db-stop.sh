@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Stop the native PostgreSQL 17 + TimescaleDB server started by
+# scripts/native-db-start.sh and unmount the chroot's /proc and /dev.
+# Never fails when nothing is running. The install is kept for the next start.
+#
+# Environment: TSDB_NATIVE_DIR (default ~/.cache/drizzle-timescale/native)
+set -euo pipefail
+
+PG_MAJOR=17
+CLUSTER=main
+
+log() { printf 'native-db: %s\n' "$*" >&2; }
+
+if [ "$(id -u)" != 0 ]; then
+  log "error: must run as root (needs chroot and umount)"
+  exit 1
+fi
+
+DIR="${TSDB_NATIVE_DIR:-${HOME:-/root}/.cache/drizzle-timescale/native}"
+DIR="$(realpath -m -- "$DIR")"
+[ "$DIR" != / ] || { log "error: refusing to use / as the chroot directory"; exit 1; }
+
+if [ ! -d "$DIR" ]; then
+  log "nothing to stop: $DIR does not exist"
+  exit 0
+fi
+
+PID_FILE="$DIR/var/lib/postgresql/$PG_MAJOR/$CLUSTER/postmaster.pid"
+
+inchroot() {
+  env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb \
+    chroot "$DIR" "$@" 9>&-
+}
+
+# Prints the postmaster pid if a server started from this chroot is alive.
+running_pid() {
+  [ -f "$PID_FILE" ] || return 1
+  local pid
+  pid="$(sed -n 1p "$PID_FILE" 2>/dev/null || true)"
+  [[ "$pid" =~ ^[0-9]+$ ]] && [ -d "/proc/$pid" ] || return 1
+  [ "$(readlink "/proc/$pid/root" 2>/dev/null || true)" = "$DIR" ] || return 1
+  printf '%s\n' "$pid"
+}
+
+mounts_under_dir() {
+  local mp
+  awk '{print $2}' /proc/mounts | while IFS= read -r mp; do
+    mp="$(printf '%b' "$mp")"
+    case "$mp" in "$DIR"/*) printf '%s\n' "$mp" ;; esac
+  done | awk '{print length($0) "\t" $0}' | sort -rn -k1,1 | cut -f2- | uniq
+}
+
+# Serialize with native-db-start.sh (same lock file), but do not wait forever.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$DIR.lock"
+  flock -w 120 9 || log "warning: could not take the lock $DIR.lock; continuing"
+fi
+
+status=0
+if pid="$(running_pid)"; then
+  log "stopping cluster $PG_MAJOR/$CLUSTER (pid $pid)"
+  if ! inchroot pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" "$CLUSTER" stop -m fast </dev/null; then
+    log "pg_ctlcluster stop failed; sending SIGINT (fast shutdown) to $pid"
+    kill -INT "$pid" 2>/dev/null || true
+  fi
+  for _ in $(seq 1 60); do
+    [ -d "/proc/$pid" ] || break
+    sleep 0.5
+  done
+  if [ -d "/proc/$pid" ]; then
+    log "error: postmaster $pid is still running; leaving mounts in place"
+    exit 1
+  fi
+  log "stopped"
+else
+  log "server is not running"
+fi
+
+unmounted=0
+while IFS= read -r mp; do
+  [ -n "$mp" ] || continue
+  if umount "$mp" 2>/dev/null; then
+    log "unmounted $mp"
+  elif umount -l "$mp" 2>/dev/null; then
+    log "lazily unmounted $mp"
+  else
+    log "warning: could not unmount $mp"
+    status=1
+  fi
+  unmounted=1
+done < <(mounts_under_dir)
+[ "$unmounted" = 1 ] || log "nothing mounted under $DIR"
+
+rm -f "$DIR/url"
+exit "$status"
