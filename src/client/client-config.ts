@@ -1,0 +1,26 @@
+import { DEFAULT_LIMIT, MAX_LIMIT, type ClientConfig, type RetryOptions } from '../types.ts'
+import { checkNumber } from './check-option.ts'
+import { resolveRetryOptions } from './retry-options.ts'
+
+/** The options a `TimescaleClient` uses once connected, validated and with defaults. */
+export interface ResolvedClientConfig {
+  retry: Required<RetryOptions>
+  defaultLimit: number
+}
+
+/**
+ * Validates the client part of a {@link ClientConfig} (retry options and `defaultLimit`) and
+ * fills in the defaults. Connection options are validated where they are used, by `toPostgresOptions`.
+ *
+ * @throws {ValidationError} naming the invalid field.
+ * @example
+ * ```ts
+ * resolveClientConfig({ maxRetries: 0 }) // { retry: { maxRetries: 0, ... }, defaultLimit: 1000 }
+ * ```
+ */
+export function resolveClientConfig(config: ClientConfig = {}): ResolvedClientConfig {
+  return {
+    retry: resolveRetryOptions(config),
+    defaultLimit: checkNumber('defaultLimit', config.defaultLimit, { min: 1, max: MAX_LIMIT, integer: true }) ?? DEFAULT_LIMIT,
+  }
+}

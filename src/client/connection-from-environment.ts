@@ -1,0 +1,64 @@
+import { ErrorCodes, ValidationError } from '../errors.ts'
+import type { ConnectionConfig } from '../types.ts'
+
+/** Where {@link connectionFromEnvironment} found the connection. */
+export type EnvironmentConnection = { url: string } | { config: ConnectionConfig }
+
+/** The libpq variables read when `DATABASE_URL` is not set. */
+export const PG_ENVIRONMENT_VARIABLES = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSSLMODE'] as const
+
+/**
+ * Reads the connection from the environment: `DATABASE_URL` when set (and not empty), else the
+ * libpq variables `PGHOST`, `PGPORT`, `PGDATABASE`, `PGUSER`, `PGPASSWORD` and `PGSSLMODE`
+ * (`disable`, `allow`, `prefer`, `require`, `verify-ca`, `verify-full`).
+ *
+ * @throws {ValidationError} when none of them is set, or `PGPORT`/`PGSSLMODE` is invalid (`details.field` names the variable).
+ * @example
+ * ```ts
+ * connectionFromEnvironment({ PGHOST: 'db', PGUSER: 'app', PGPASSWORD: 'secret', PGSSLMODE: 'require' })
+ * // { config: { host: 'db', username: 'app', password: 'secret', ssl: 'require' } }
+ * ```
+ * @see https://www.postgresql.org/docs/current/libpq-envars.html
+ */
+export function connectionFromEnvironment(env: Record<string, string | undefined> = process.env): EnvironmentConnection {
+  const url = env.DATABASE_URL?.trim()
+  if (url) return { url }
+  if (!PG_ENVIRONMENT_VARIABLES.some((name) => env[name])) {
+    throw invalid('DATABASE_URL', `neither DATABASE_URL nor any of ${PG_ENVIRONMENT_VARIABLES.join(', ')} is set`)
+  }
+  const config: ConnectionConfig = {}
+  if (env.PGHOST) config.host = env.PGHOST
+  if (env.PGPORT) config.port = parsePort(env.PGPORT)
+  if (env.PGDATABASE) config.database = env.PGDATABASE
+  if (env.PGUSER) config.username = env.PGUSER
+  if (env.PGPASSWORD) config.password = env.PGPASSWORD
+  if (env.PGSSLMODE) config.ssl = parseSslMode(env.PGSSLMODE)
+  return { config }
+}
+
+function parsePort(text: string): number {
+  const port = /^\d{1,5}$/.test(text.trim()) ? Number(text) : Number.NaN
+  if (port >= 1 && port <= 65535) return port
+  throw invalid('PGPORT', 'PGPORT must be a TCP port number between 1 and 65535')
+}
+
+function parseSslMode(mode: string): ConnectionConfig['ssl'] {
+  switch (mode.trim()) {
+    case 'disable':
+      return false
+    case 'allow':
+    case 'prefer':
+    case 'require':
+    case 'verify-full':
+      return mode.trim() as 'allow' | 'prefer' | 'require' | 'verify-full'
+    case 'verify-ca':
+      // libpq's verify-ca checks the certificate chain but not the host name.
+      return { rejectUnauthorized: true, checkServerIdentity: () => undefined }
+    default:
+      throw invalid('PGSSLMODE', 'PGSSLMODE must be one of disable, allow, prefer, require, verify-ca, verify-full')
+  }
+}
+
+function invalid(field: string, message: string): ValidationError {
+  return new ValidationError(message, ErrorCodes.VALIDATION, { details: { field } })
+}

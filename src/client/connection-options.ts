@@ -1,0 +1,60 @@
+import type { Options, PostgresType } from 'postgres'
+import { ErrorCodes, ValidationError } from '../errors.ts'
+import type { ConnectionOptions } from '../types.ts'
+import { checkNumber } from './check-option.ts'
+
+/** postgres.js options as this package passes them. */
+export type PostgresOptions = Options<Record<string, PostgresType>>
+
+/** The pool defaults of the design, in its names; times in seconds. */
+export const DEFAULT_CONNECTION_OPTIONS = Object.freeze({
+  maxConnections: 10,
+  maxLifetime: 3600,
+  idleTimeout: 0,
+  connectTimeout: 30,
+})
+
+const SSL_MODES = new Set(['require', 'allow', 'prefer', 'verify-full'])
+
+/**
+ * Translates the design's connection options to postgres.js options (`maxConnections` → `max`,
+ * `maxLifetime` → `max_lifetime`, `idleTimeout` → `idle_timeout`, `connectTimeout` →
+ * `connect_timeout`, `ssl`), validating each (`ValidationError` naming the field) and filling in
+ * the defaults, except for the postgres.js keys listed in `setElsewhere` (those a connection
+ * string already sets in its query, such as `?connect_timeout=5`). Server NOTICEs are silenced.
+ *
+ * @example
+ * ```ts
+ * const sql = postgres(url, toPostgresOptions({ maxConnections: 20, connectTimeout: 5 }))
+ * ```
+ * @see https://github.com/porsager/postgres#connection-details
+ */
+export function toPostgresOptions(options: ConnectionOptions, setElsewhere: ReadonlySet<string> = new Set()): PostgresOptions {
+  const max = checkNumber('maxConnections', options.maxConnections, { min: 1, max: 10_000, integer: true })
+  const maxLifetime = checkNumber('maxLifetime', options.maxLifetime, { min: 0 })
+  const idleTimeout = checkNumber('idleTimeout', options.idleTimeout, { min: 0 })
+  const connectTimeout = checkNumber('connectTimeout', options.connectTimeout, { min: 0.001, max: 3600 })
+  const ssl = checkSsl(options.ssl)
+  const pick = (key: string, given: number | undefined, fallback: number) =>
+    given !== undefined ? { [key]: given } : setElsewhere.has(key) ? {} : { [key]: fallback }
+  return {
+    ...pick('max', max, DEFAULT_CONNECTION_OPTIONS.maxConnections),
+    ...pick('max_lifetime', maxLifetime, DEFAULT_CONNECTION_OPTIONS.maxLifetime),
+    ...pick('idle_timeout', idleTimeout, DEFAULT_CONNECTION_OPTIONS.idleTimeout),
+    ...pick('connect_timeout', connectTimeout, DEFAULT_CONNECTION_OPTIONS.connectTimeout),
+    // Left out when not given, so that `?sslmode=` of a connection string applies.
+    ...(ssl === undefined ? {} : { ssl }),
+    onnotice: () => {},
+  }
+}
+
+function checkSsl(ssl: unknown): PostgresOptions['ssl'] | undefined {
+  if (ssl === undefined || typeof ssl === 'boolean') return ssl
+  if (typeof ssl === 'string' && SSL_MODES.has(ssl)) return ssl as PostgresOptions['ssl']
+  if (ssl !== null && typeof ssl === 'object' && !Array.isArray(ssl)) return ssl as PostgresOptions['ssl']
+  throw new ValidationError(
+    `ssl must be a boolean, one of ${[...SSL_MODES].map((m) => `'${m}'`).join(', ')}, or tls.connect options`,
+    ErrorCodes.VALIDATION,
+    { details: { field: 'ssl' } },
+  )
+}
