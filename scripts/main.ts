@@ -17,7 +17,9 @@ const url = process.env.DATABASE_URL
 async function run(): Promise<void> {
   const started = performance.now()
   if (url) {
-    const client = postgres(url, { max: 1, onnotice: (n) => console.log(`NOTICE: ${n.message}`) })
+    // Print the migrations' own notices (TSL steps skipped on the Apache edition), not PostgreSQL's chatter.
+    const onnotice = (n: { message?: string }) => n.message?.startsWith('drizzle-timescale:') && console.log(`NOTICE: ${n.message}`)
+    const client = postgres(url, { max: 1, onnotice })
     try {
       const db = drizzle(client)
       const { applied } = await migrate(db)
