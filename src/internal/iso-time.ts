@@ -1,0 +1,103 @@
+import { type SQL, sql } from 'drizzle-orm'
+
+/*
+ * Instants travel as text in one canonical form, `YYYY-MM-DDTHH:MM:SS.ffffffZ`: UTC, microseconds
+ * (PostgreSQL's precision), years 0001..9999. Strings are parsed here rather than by `Date`, which
+ * keeps only milliseconds and guesses a zone when none is given.
+ */
+
+const ISO =
+  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,20}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/
+/** Longest time string accepted: a full timestamp with nanoseconds and an offset is 35 characters. */
+export const MAX_TIME_TEXT_LENGTH = 48
+
+/** Why a time string was refused, or its canonical form. */
+export type CanonicalTime = { ok: true; text: string } | { ok: false; reason: string }
+
+/**
+ * Parses an ISO 8601 / RFC 3339 timestamp that carries a zone offset (`Z`, `+hh:mm`, `+hhmm`, `+hh`)
+ * into the canonical UTC form with microseconds. More than six fractional digits are rounded the way
+ * PostgreSQL rounds them (`rint` of the fraction as a double, ties to even).
+ */
+export function canonicalTimeFromText(text: string): CanonicalTime {
+  if (text.length > MAX_TIME_TEXT_LENGTH) return { ok: false, reason: 'is too long to be a timestamp' }
+  const m = ISO.exec(text)
+  if (!m) {
+    return /^\d{4}-\d{2}-\d{2}([Tt ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?)?$/.test(text)
+      ? { ok: false, reason: 'has no zone offset (add Z or +hh:mm); a local time is never guessed' }
+      : { ok: false, reason: 'is not an ISO 8601 timestamp with a zone offset (e.g. 2024-01-15T10:30:00.123456Z)' }
+  }
+  const [, ys, mos, ds, hs, mis, ss, frac, z, sign, ohs, oms] = m
+  const year = Number(ys)
+  const month = Number(mos)
+  const day = Number(ds)
+  const hour = Number(hs)
+  const minute = Number(mis)
+  const second = ss === undefined ? 0 : Number(ss)
+  if (year < 1) return { ok: false, reason: 'has a year outside 0001..9999' }
+  if (month < 1 || month > 12) return { ok: false, reason: `has no month ${mos}` }
+  if (day < 1 || day > daysInMonth(year, month)) return { ok: false, reason: `has no day ${ds} in ${ys}-${mos}` }
+  if (hour > 23) return { ok: false, reason: `has no hour ${hs}` }
+  if (minute > 59) return { ok: false, reason: `has no minute ${mis}` }
+  if (second > 59) return { ok: false, reason: `has no second ${ss}` }
+  let offsetMinutes = 0
+  if (z === undefined) {
+    const oh = Number(ohs)
+    const om = oms === undefined ? 0 : Number(oms)
+    if (oh > 15 || om > 59) return { ok: false, reason: `has an impossible zone offset ${sign}${ohs}${oms ?? ''}` }
+    offsetMinutes = (sign === '-' ? -1 : 1) * (oh * 60 + om)
+  }
+  let micros = frac === undefined ? 0 : rintHalfEven(Number.parseFloat(`0.${frac}`) * 1_000_000)
+  let ms = utcMs(year, month, day, hour, minute, second) - offsetMinutes * 60_000
+  if (micros === 1_000_000) {
+    micros = 0
+    ms += 1000
+  }
+  return format(ms, micros)
+}
+
+/** The canonical form of a valid `Date` (milliseconds, so the last three digits are zeros). */
+export function canonicalTimeFromDate(date: Date): CanonicalTime {
+  const ms = date.getTime()
+  if (Number.isNaN(ms)) return { ok: false, reason: 'is an invalid Date' }
+  const whole = Math.floor(ms / 1000) * 1000
+  return format(whole, (ms - whole) * 1000)
+}
+
+function format(ms: number, micros: number): CanonicalTime {
+  const date = new Date(ms)
+  const year = date.getUTCFullYear()
+  if (Number.isNaN(year) || year < 1 || year > 9999) return { ok: false, reason: 'is outside the years 0001..9999 (UTC)' }
+  return { ok: true, text: `${date.toISOString().slice(0, 19)}.${String(micros).padStart(6, '0')}Z` }
+}
+
+function utcMs(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
+  // Date.UTC maps years 0..99 to 1900..1999; setUTCFullYear does not.
+  const date = new Date(0)
+  date.setUTCFullYear(year, month - 1, day)
+  date.setUTCHours(hour, minute, second, 0)
+  return date.getTime()
+}
+
+function daysInMonth(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28
+  return [4, 6, 9, 11].includes(month) ? 30 : 31
+}
+
+// PostgreSQL's ParseFractionalSecond: `*fsec = rint(frac * 1000000)` with frac from strtod.
+// https://github.com/postgres/postgres/blob/REL_17_STABLE/src/backend/utils/adt/datetime.c
+function rintHalfEven(x: number): number {
+  const floor = Math.floor(x)
+  const rest = x - floor
+  if (rest > 0.5) return floor + 1
+  if (rest < 0.5) return floor
+  return floor % 2 === 0 ? floor : floor + 1
+}
+
+/**
+ * A `timestamptz` expression as canonical ISO 8601 UTC text with microseconds, formatted by the
+ * server independently of the session's `TimeZone` and `DateStyle`.
+ */
+export function utcText(expression: SQL): SQL {
+  return sql`to_char(${expression} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`
+}

@@ -1,0 +1,35 @@
+import { sql } from 'drizzle-orm'
+import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
+import { toTimescaleError } from '../to-timescale-error.ts'
+import type { StoredRecord, TimeRange } from '../types.ts'
+import { validateEntityId, validateRange } from '../validation/index.ts'
+import { storedRecordColumns, toStoredRecord } from './stored-record.ts'
+
+/**
+ * Reads an entity's records in the half-open range `[from, to)`, newest first unless
+ * `range.order` is `'asc'`, at most `range.limit` rows (default 1000, at most 10,000; read more
+ * with `streamRecords`). `time` comes back as UTC text with microseconds.
+ *
+ * @throws {ValidationError} fields `entityId`, `range`, `range.from`, `range.to`, `range.limit`, `range.order`.
+ * @example
+ * ```ts
+ * const rows = await getRecords(db, 'temp_sensor_01', {
+ *   from: '2024-01-15T00:00:00Z',
+ *   to: '2024-01-16T00:00:00Z',
+ *   order: 'asc',
+ * })
+ * rows[0]?.time // '2024-01-15T10:30:00.123456Z'
+ * ```
+ */
+export async function getRecords(db: AnyPgDatabase, entityId: string, range: TimeRange): Promise<StoredRecord[]> {
+  const id = validateEntityId(entityId)
+  const { from, to, limit, order } = validateRange(range)
+  try {
+    const rows = await queryRows(db, sql`select ${storedRecordColumns} from time_series_data t
+      where t.entity_id = ${id}::text and t.time >= ${from}::text::timestamptz and t.time < ${to}::text::timestamptz
+      order by t.time ${sql.raw(order)} limit ${limit}`)
+    return rows.map(toStoredRecord)
+  } catch (error) {
+    throw toTimescaleError(error, { operation: 'getRecords' })
+  }
+}

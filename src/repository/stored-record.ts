@@ -1,0 +1,41 @@
+import { type SQL, sql } from 'drizzle-orm'
+import { utcText } from '../internal/iso-time.ts'
+import { floatText } from '../internal/pg-array-literal.ts'
+import type { Metadata, StoredRecord } from '../types.ts'
+import type { ValidRecord } from '../validation/index.ts'
+
+/*
+ * Columns of a `time_series_data` row aliased `t`, as read back: `time` as UTC text with
+ * microseconds (formatted by the server whatever the session's TimeZone/DateStyle), metadata as
+ * JSON text parsed here, so every driver returns the same values.
+ */
+export const storedRecordColumns: SQL = sql`t.entity_id, ${utcText(sql`t.time`)} as time, t.value, t.value2, t.value3, t.value4, t.metadata::text as metadata`
+
+/** A row selected with {@link storedRecordColumns} as a {@link StoredRecord}. */
+export function toStoredRecord(row: Record<string, unknown>): StoredRecord {
+  return {
+    entity_id: String(row.entity_id),
+    time: String(row.time),
+    value: Number(row.value),
+    value2: nullableNumber(row.value2),
+    value3: nullableNumber(row.value3),
+    value4: nullableNumber(row.value4),
+    metadata: row.metadata === null || row.metadata === undefined ? null : (JSON.parse(String(row.metadata)) as Metadata),
+  }
+}
+
+/** A number, or `null`, from a driver value (a number, or a numeric string for some drivers). */
+export function nullableNumber(value: unknown): number | null {
+  return value === null || value === undefined ? null : Number(value)
+}
+
+/** The design's upsert: a record with the same `(entity_id, time)` replaces the stored one. */
+export const upsertOnConflict: SQL = sql`on conflict (entity_id, time) do update set value = excluded.value,
+  value2 = excluded.value2, value3 = excluded.value3, value4 = excluded.value4, metadata = excluded.metadata`
+
+/** The bound parameters of one record's values, each sent as text and cast on the server. */
+export function recordValues(r: ValidRecord): SQL {
+  const float = (v: number | null) => sql`${v === null ? null : floatText(v)}::text::float8`
+  return sql`(${r.time}::text::timestamptz, ${r.entity_id}::text, ${float(r.value)}, ${float(r.value2)},
+    ${float(r.value3)}, ${float(r.value4)}, ${r.metadata}::text::jsonb)`
+}

@@ -1,0 +1,56 @@
+import type { TimeSeriesRecord } from '../types.ts'
+import { invalid, kindOf } from './invalid.ts'
+import { validateMetadata } from './validate-metadata.ts'
+import { validateEntityId } from './validate-text.ts'
+import { validateTime } from './validate-time.ts'
+
+/** A record that passed validation, ready to send: canonical time, nulls for absent values, metadata as JSON text. */
+export interface ValidRecord {
+  entity_id: string
+  /** Canonical UTC text with microseconds, e.g. `2024-01-15T10:30:00.123456Z`. */
+  time: string
+  value: number
+  value2: number | null
+  value3: number | null
+  value4: number | null
+  /** JSON text of the metadata, or `null`. */
+  metadata: string | null
+}
+
+const RECORD_KEYS = new Set(['entity_id', 'time', 'value', 'value2', 'value3', 'value4', 'metadata'])
+const OPTIONAL_VALUES = ['value2', 'value3', 'value4'] as const
+
+/**
+ * Checks one {@link TimeSeriesRecord} and returns it normalized. Throws a `ValidationError` whose
+ * `details.field` names the first bad field (`entity_id`, `time`, `value3`, `metadata.tags[3]`,
+ * an unknown key such as `valu2`, or `record` when it is not an object).
+ *
+ * @example
+ * ```ts
+ * validateRecord({ entity_id: 's1', time: '2024-01-15T10:30:00+05:30', value: 1 }).time
+ * // '2024-01-15T05:00:00.000000Z'
+ * ```
+ */
+export function validateRecord(input: unknown): ValidRecord {
+  if (typeof input !== 'object' || input === null || Array.isArray(input)) {
+    throw invalid('record', `must be an object, not ${kindOf(input)}`)
+  }
+  for (const key of Object.keys(input)) {
+    if (!RECORD_KEYS.has(key)) throw invalid(key, `is not a field of a record (fields: ${[...RECORD_KEYS].join(', ')})`)
+  }
+  const record = input as Partial<Record<keyof TimeSeriesRecord, unknown>>
+  const entity_id = validateEntityId(record.entity_id, 'entity_id')
+  const time = validateTime(record.time, 'time')
+  if (typeof record.value !== 'number') throw invalid('value', `must be a number, not ${kindOf(record.value)}`)
+  if (!Number.isFinite(record.value)) throw invalid('value', 'must be a finite number (not NaN or Infinity)')
+  const [value2, value3, value4] = OPTIONAL_VALUES.map((key) => optionalNumber(record[key], key))
+  const metadata = validateMetadata(record.metadata, 'metadata')
+  return { entity_id, time, value: record.value, value2: value2 ?? null, value3: value3 ?? null, value4: value4 ?? null, metadata }
+}
+
+function optionalNumber(input: unknown, field: string): number | null {
+  if (input === undefined || input === null) return null
+  if (typeof input !== 'number') throw invalid(field, `must be a number or null, not ${kindOf(input)}`)
+  if (!Number.isFinite(input)) throw invalid(field, 'must be a finite number (not NaN or Infinity)')
+  return input
+}
