@@ -1,6 +1,7 @@
 import { TimescaleClientError } from '../errors.ts'
 import { isRetryable, toTimescaleError } from '../to-timescale-error.ts'
 import type { RetryOptions } from '../types.ts'
+import { abortableSleep } from './abortable-sleep.ts'
 import { resolveRetryOptions, retryDelay } from './retry-options.ts'
 
 /** Options of {@link withRetry}. */
@@ -41,33 +42,25 @@ export async function withRetry<T>(fn: (attempt: number) => Promise<T>, options:
       const mapped = toTimescaleError(error, operation === undefined ? {} : { operation })
       const retryable = isRetryable(mapped) && attempt <= retry.maxRetries
       if (!retryable || signal?.aborted) throw withAttempts(mapped, attempt, signal?.aborted === true)
-      const slept = await sleep(retryDelay(attempt, retry), signal)
+      const slept = await abortableSleep(retryDelay(attempt, retry), signal)
       if (!slept) throw withAttempts(mapped, attempt, true)
     }
   }
 }
 
-/** The same error (class, code, message, cause, stack) with `attempts` added to its details. */
-function withAttempts(error: TimescaleClientError, attempts: number, aborted: boolean): TimescaleClientError {
+/**
+ * The same error (class, code, message, cause, stack) with `attempts` (and `aborted` when a signal
+ * stopped the retries) added to its frozen details.
+ *
+ * @example
+ * ```ts
+ * throw withAttempts(toTimescaleError(error), 4, false)
+ * ```
+ */
+export function withAttempts(error: TimescaleClientError, attempts: number, aborted: boolean): TimescaleClientError {
   const Kind = error.constructor as typeof TimescaleClientError
   const details = { ...error.details, attempts, ...(aborted ? { aborted } : {}) }
   const copy = new Kind(error.message, error.code, { cause: error.cause, details })
   if (error.stack !== undefined) copy.stack = error.stack
   return copy
-}
-
-/** Resolves `true` after `ms`, or `false` as soon as `signal` aborts. */
-function sleep(ms: number, signal: AbortSignal | undefined): Promise<boolean> {
-  return new Promise((resolve) => {
-    if (signal?.aborted) return resolve(false)
-    const onAbort = () => {
-      clearTimeout(timer)
-      resolve(false)
-    }
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort)
-      resolve(true)
-    }, ms)
-    signal?.addEventListener('abort', onAbort, { once: true })
-  })
 }

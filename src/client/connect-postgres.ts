@@ -1,0 +1,111 @@
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
+import postgres, { type Sql } from 'postgres'
+import { ConnectionError, ErrorCodes, TimescaleClientError, ValidationError } from '../errors.ts'
+import * as schema from '../schema/index.ts'
+import type { ClientConfig, ConnectionConfig } from '../types.ts'
+import { checkNumber, checkString } from './check-option.ts'
+import { resolveClientConfig } from './client-config.ts'
+import { connectionInfoOf } from './connection-info.ts'
+import { toPostgresOptions } from './connection-options.ts'
+import { TimescaleClient } from './timescale-client.ts'
+import { withRetry } from './with-retry.ts'
+
+/** The Drizzle database of a client made from a connection string, a config or the environment. */
+export type PostgresTimescaleDatabase = PostgresJsDatabase<typeof schema> & { $client: Sql }
+
+/** Seconds `close()` waits for running queries before dropping the connections. */
+const CLOSE_TIMEOUT_SECONDS = 5
+
+/**
+ * Opens a postgres.js pool on a connection string or a {@link ConnectionConfig}, checks it with
+ * one `select 1` (each try bounded by `connectTimeout`, retried per the retry options), and wraps
+ * it in a {@link TimescaleClient} that owns the pool. Migrations are not run.
+ *
+ * @throws {ValidationError} for invalid options or a malformed connection string (never echoed: it may hold a password).
+ * @throws {ConnectionError} when the server cannot be reached or refuses the login; the message
+ *   names the user, host, port and database, never the password.
+ * @example
+ * ```ts
+ * const client = await connectPostgres('postgres://app:secret@db:5432/metrics', { connectTimeout: 5 })
+ * ```
+ */
+export async function connectPostgres(
+  source: string | ConnectionConfig,
+  config: ClientConfig = {},
+): Promise<TimescaleClient<PostgresTimescaleDatabase>> {
+  const resolved = resolveClientConfig(config)
+  const sql = typeof source === 'string' ? poolFromUrl(source, config) : poolFromConfig(source, config)
+  const target = describeTarget(sql)
+  try {
+    await withRetry(() => sql`select 1`, { ...resolved.retry, operation: 'connect' })
+  } catch (error) {
+    await sql.end({ timeout: 0 }).catch(() => {})
+    throw toConnectError(error, target)
+  }
+  const db = drizzle(sql, { schema }) as PostgresTimescaleDatabase
+  return new TimescaleClient(db, {
+    config,
+    connection: connectionInfoOf(sql),
+    release: () => sql.end({ timeout: CLOSE_TIMEOUT_SECONDS }),
+  })
+}
+
+function poolFromUrl(url: unknown, config: ClientConfig): Sql {
+  if (typeof url !== 'string' || !/^postgres(ql)?:\/\/\S/i.test(url.trim())) {
+    throw invalidUrl('the connection string must be a postgres:// or postgresql:// URL')
+  }
+  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : ''
+  const setInUrl = new Set([...new URLSearchParams(query).keys()].map((key) => (key === 'sslmode' ? 'ssl' : key)))
+  const options = toPostgresOptions(config, setInUrl)
+  try {
+    const sql = postgres(url.trim(), options)
+    // postgres.js parses lazily in places; touch the parsed host and port now.
+    if (!Array.isArray(sql.options.host) || sql.options.port.some((port) => !Number.isInteger(port))) throw new Error()
+    return sql
+  } catch {
+    // No cause: the URL parser's message echoes the whole URL, password included.
+    throw invalidUrl('the connection string is not a valid URL (expected postgres://user:password@host:port/database)')
+  }
+}
+
+function poolFromConfig(config: ConnectionConfig, options: ClientConfig): Sql {
+  if (config === null || typeof config !== 'object') {
+    throw new ValidationError('the connection config must be an object', ErrorCodes.VALIDATION, { details: { field: 'config' } })
+  }
+  const host = checkString('host', config.host)
+  const port = checkNumber('port', config.port, { min: 1, max: 65535, integer: true })
+  const database = checkString('database', config.database)
+  const username = checkString('username', config.username)
+  const password = checkString('password', config.password)
+  return postgres({
+    ...(host === undefined ? {} : { host }),
+    ...(port === undefined ? {} : { port }),
+    ...(database === undefined ? {} : { database }),
+    ...(username === undefined ? {} : { username }),
+    ...(password === undefined ? {} : { password }),
+    ...toPostgresOptions({ ...config, ...definedOnly(options) }),
+  })
+}
+
+/** `user@host:port/database`, for messages: what postgres.js will use, without the password. */
+function describeTarget(sql: Sql): { text: string; host: string; port: number; database: string; user: string } {
+  const { host, port, database, user } = sql.options
+  const hosts = host.map((h, i) => `${h}:${port[i] ?? port[0]}`).join(',')
+  return { text: `${user}@${hosts}/${database}`, host: host.join(','), port: port[0] ?? 5432, database, user }
+}
+
+function toConnectError(error: unknown, target: ReturnType<typeof describeTarget>): TimescaleClientError {
+  const mapped = error as TimescaleClientError
+  const details = { ...mapped.details, host: target.host, port: target.port, database: target.database, user: target.user }
+  const code = mapped.code === ErrorCodes.AUTHENTICATION ? mapped.code : ErrorCodes.CONNECTION
+  const reason = mapped.message.replace(/^connect failed: /, '')
+  return new ConnectionError(`could not connect to ${target.text}: ${reason}`, code, { cause: mapped.cause, details })
+}
+
+function invalidUrl(message: string): ValidationError {
+  return new ValidationError(message, ErrorCodes.VALIDATION, { details: { field: 'connectionString' } })
+}
+
+function definedOnly<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}

@@ -1,0 +1,6 @@
+export { ClientFactory, type EmbeddedClientConfig } from './client-factory.ts'
+export type { PostgresTimescaleDatabase } from './connect-postgres.ts'
+export type { HealthCheckOptions } from './health-check.ts'
+export { DEFAULT_RETRY_OPTIONS, retryDelay } from './retry-options.ts'
+export { TimescaleClient, type TimescaleClientInit, type TimescaleDatabase } from './timescale-client.ts'
+export { type WithRetryOptions, withRetry } from './with-retry.ts'

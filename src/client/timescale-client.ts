@@ -1,0 +1,353 @@
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { ErrorCodes, TimescaleClientError } from '../errors.ts'
+import type { AnyPgDatabase } from '../internal/query-rows.ts'
+import {
+  deactivateEntity,
+  getAggregate,
+  getEntity,
+  getLatestValues,
+  getRecords,
+  getTimeBuckets,
+  insertManyRecords,
+  insertRecord,
+  listEntities,
+  streamRecords,
+  upsertEntity,
+} from '../repository/index.ts'
+import type * as schema from '../schema/index.ts'
+import type {
+  AggregateFunction,
+  BatchResult,
+  ClientConfig,
+  EntityInput,
+  EntityRecord,
+  HealthCheckResult,
+  InsertManyOptions,
+  LatestValue,
+  ListEntitiesOptions,
+  StoredRecord,
+  StreamOptions,
+  TimeBucketOptions,
+  TimeBucketResult,
+  TimeRange,
+  TimeSeriesRecord,
+  ValueColumn,
+} from '../types.ts'
+import { type ResolvedClientConfig, resolveClientConfig } from './client-config.ts'
+import { type ConnectionInfo, connectionInfoOf } from './connection-info.ts'
+import { type HealthCheckOptions, checkHealth } from './health-check.ts'
+import { retryStream } from './retry-stream.ts'
+import { withRetry } from './with-retry.ts'
+
+/** A Drizzle database with the package's tables in its schema (any driver). */
+export type TimescaleDatabase = PgDatabase<PgQueryResultHKT, typeof schema>
+
+/** What a factory hands to the {@link TimescaleClient} it builds. */
+export interface TimescaleClientInit {
+  /** Retry options and `defaultLimit` (connection options are the factory's business). */
+  config?: ClientConfig
+  /** Where the database is, for `healthCheck()`; read from `db.$client` when omitted. */
+  connection?: ConnectionInfo
+  /** Releases what the client owns (the pool); omitted when the caller owns the database. */
+  release?: () => Promise<void>
+}
+
+/**
+ * The design's client: every repository operation bound to one Drizzle database, with retries of
+ * broken connections, serialization failures and deadlocks (every operation is idempotent: writes
+ * are upserts). Build one with {@link ClientFactory}; reach the database itself through `db` for
+ * queries of your own.
+ *
+ * After `close()`, every method throws a `TimescaleClientError` with code `CLIENT_CLOSED`
+ * (`healthCheck()` reports it instead).
+ *
+ * @example
+ * ```ts
+ * import { ClientFactory } from 'drizzle-timescale'
+ *
+ * await using client = await ClientFactory.fromConnectionString(process.env.DATABASE_URL!)
+ * await client.insertRecord({ entity_id: 'sensor-1', time: new Date(), value: 23.5, value2: 65.2 })
+ * const avg = await client.getAggregate('sensor-1', 'avg', 'value', { from: '2024-01-01T00:00:00Z', to: new Date() })
+ * ```
+ */
+export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> implements AsyncDisposable {
+  readonly #db: TDb
+  readonly #config: ResolvedClientConfig
+  readonly #connection: ConnectionInfo
+  readonly #release: (() => Promise<void>) | undefined
+  readonly #closed = new AbortController()
+  #closing: Promise<void> | undefined
+
+  /** Prefer {@link ClientFactory}; this wraps `db` without checking the connection. */
+  constructor(db: TDb, init: TimescaleClientInit = {}) {
+    this.#config = resolveClientConfig(init.config)
+    this.#db = db
+    this.#connection = { ...(init.connection ?? connectionInfoOf((db as { $client?: unknown }).$client)) }
+    this.#release = init.release
+  }
+
+  /**
+   * The Drizzle database, typed with the package's schema, for queries of your own.
+   *
+   * @example
+   * ```ts
+   * import { eq } from 'drizzle-orm'
+   * import { entities } from 'drizzle-timescale/schema'
+   *
+   * const sensors = await client.db.select().from(entities).where(eq(entities.entity_type, 'sensor'))
+   * ```
+   */
+  get db(): TDb {
+    this.#assertOpen()
+    return this.#db
+  }
+
+  /** `true` once `close()` was called. */
+  get closed(): boolean {
+    return this.#closed.signal.aborted
+  }
+
+  /**
+   * Writes one record; an existing `(entity_id, time)` is overwritten (upsert).
+   *
+   * @example
+   * ```ts
+   * await client.insertRecord({ entity_id: 'server_prod_01', time: '2024-01-15T10:30:00Z', value: 75.2, value2: 8.1 })
+   * ```
+   */
+  insertRecord(record: TimeSeriesRecord): Promise<void> {
+    return this.#run('insertRecord', () => insertRecord(this.#db, record))
+  }
+
+  /**
+   * Writes any number of records (upserts, in chunks). By default the whole batch is validated
+   * first and nothing is written if a record is invalid; `{ skipInvalid: true }` writes the valid
+   * ones and reports the others in `errors`.
+   *
+   * @example
+   * ```ts
+   * const { written, failed, errors } = await client.insertManyRecords(records, { skipInvalid: true })
+   * ```
+   */
+  insertManyRecords(records: readonly TimeSeriesRecord[], options?: InsertManyOptions): Promise<BatchResult> {
+    return this.#run('insertManyRecords', () => insertManyRecords(this.#db, records, options))
+  }
+
+  /**
+   * Records of one entity in `[from, to)`, newest first unless `order: 'asc'`; at most `limit`
+   * (default: the client's `defaultLimit`, 1000).
+   *
+   * @example
+   * ```ts
+   * const rows = await client.getRecords('sensor-1', { from: '2024-01-15T00:00:00Z', to: '2024-01-16T00:00:00Z', limit: 100 })
+   * ```
+   */
+  getRecords(entityId: string, range: TimeRange): Promise<StoredRecord[]> {
+    return this.#run('getRecords', () => getRecords(this.#db, entityId, this.#withLimit(range)))
+  }
+
+  /**
+   * The newest record of each entity that has data (entities without data are left out).
+   *
+   * @example
+   * ```ts
+   * const latest = await client.getLatestValues(['sensor-1', 'sensor-2'])
+   * ```
+   */
+  getLatestValues(entityIds: readonly string[]): Promise<LatestValue[]> {
+    return this.#run('getLatestValues', () => getLatestValues(this.#db, entityIds))
+  }
+
+  /**
+   * One aggregate of one column over `[from, to)`: `null` when the range is empty (`0` for `count`).
+   *
+   * @example
+   * ```ts
+   * const peak = await client.getAggregate('machine_001', 'max', 'value3', { from: shiftStart, to: shiftEnd })
+   * ```
+   */
+  getAggregate(entityId: string, func: AggregateFunction, column: ValueColumn, range: TimeRange): Promise<number | null> {
+    return this.#run('getAggregate', () => getAggregate(this.#db, entityId, func, column, range))
+  }
+
+  /**
+   * Aggregates per time bucket (`time_bucket`), optionally gap-filled, in a time zone, oldest or newest first.
+   *
+   * @example
+   * ```ts
+   * const hourly = await client.getTimeBuckets('api_gateway', '1 hour', range, { aggregateFunction: 'max', order: 'asc' })
+   * ```
+   * @see https://docs.timescale.com/api/latest/hyperfunctions/time_bucket/
+   */
+  getTimeBuckets(entityId: string, interval: string, range: TimeRange, options?: TimeBucketOptions): Promise<TimeBucketResult[]> {
+    return this.#run('getTimeBuckets', () => getTimeBuckets(this.#db, entityId, interval, range, this.#withBucketLimit(options)))
+  }
+
+  /**
+   * Every record of one entity in `[from, to)`, page by page with constant memory (oldest first
+   * unless `order: 'desc'`). A page that fails with a broken connection is retried, and the stream
+   * resumes after the last record it yielded: no record is skipped or repeated.
+   *
+   * @example
+   * ```ts
+   * for await (const record of client.streamRecords('sensor-1', { from, to }, { pageSize: 5000 })) process(record)
+   * ```
+   */
+  streamRecords(entityId: string, range: TimeRange, options?: StreamOptions): AsyncIterable<StoredRecord> {
+    this.#assertOpen()
+    const descending = options?.order === 'desc'
+    // Created now so that invalid arguments throw here, as the repository's stream does.
+    let first: AsyncIterable<StoredRecord> | undefined = streamRecords(this.#db, entityId, range, options)
+    const open = (last: StoredRecord | undefined): AsyncIterable<StoredRecord> => {
+      this.#assertOpen()
+      const fresh = first
+      first = undefined
+      if (fresh) return fresh
+      if (!last) return streamRecords(this.#db, entityId, range, options)
+      // Resume after `last`: `to` is exclusive already; `from` is inclusive, so skip `last` itself.
+      const resumed = descending ? { ...range, to: last.time } : { ...range, from: last.time }
+      return skipTime(streamRecords(this.#db, entityId, resumed, options), descending ? undefined : last.time)
+    }
+    return this.#guardStream(retryStream(open, this.#retryOptions('streamRecords')))
+  }
+
+  /**
+   * Creates or updates an entity (an `entity_id` is generated when omitted) and returns it.
+   *
+   * @example
+   * ```ts
+   * const sensor = await client.upsertEntity({ entity_id: 'temp_sensor_01', entity_type: 'sensor', name: 'Warehouse A' })
+   * ```
+   */
+  upsertEntity(entity: EntityInput): Promise<EntityRecord> {
+    return this.#run('upsertEntity', () => upsertEntity(this.#db, entity))
+  }
+
+  /**
+   * One entity, or `null`.
+   *
+   * @example
+   * ```ts
+   * const sensor = await client.getEntity('temp_sensor_01')
+   * ```
+   */
+  getEntity(entityId: string): Promise<EntityRecord | null> {
+    return this.#run('getEntity', () => getEntity(this.#db, entityId))
+  }
+
+  /**
+   * Entities, filtered by type and/or active flag; at most `limit` (default: the client's `defaultLimit`).
+   *
+   * @example
+   * ```ts
+   * const activeSensors = await client.listEntities({ entityType: 'sensor', isActive: true })
+   * ```
+   */
+  listEntities(options?: ListEntitiesOptions): Promise<EntityRecord[]> {
+    const withLimit = options?.limit === undefined ? { ...options, limit: this.#config.defaultLimit } : options
+    return this.#run('listEntities', () => listEntities(this.#db, withLimit))
+  }
+
+  /**
+   * Marks an entity inactive; `false` when it does not exist. Its records are kept.
+   *
+   * @example
+   * ```ts
+   * await client.deactivateEntity('temp_sensor_01')
+   * ```
+   */
+  deactivateEntity(entityId: string): Promise<boolean> {
+    return this.#run('deactivateEntity', () => deactivateEntity(this.#db, entityId))
+  }
+
+  /**
+   * Checks the database: versions, TimescaleDB license, database name, round-trip time, and that
+   * the package's tables exist. It never throws; failures are in `errors`, with `isHealthy: false`.
+   *
+   * @example
+   * ```ts
+   * const { isHealthy, responseTimeMs, timescaledbVersion, errors } = await client.healthCheck()
+   * ```
+   */
+  async healthCheck(options?: HealthCheckOptions): Promise<HealthCheckResult> {
+    if (this.closed) {
+      const message = `${ErrorCodes.CLIENT_CLOSED}: the client was closed`
+      return { isHealthy: false, responseTimeMs: 0, timestamp: new Date(), connection: { ...this.#connection }, errors: [message] }
+    }
+    return checkHealth(this.#db, this.#connection, options)
+  }
+
+  /**
+   * Closes the connection pool, waiting up to `timeout` seconds (default 5) for running queries.
+   * Idempotent, and it resolves even when the server is gone. A client made with
+   * `ClientFactory.fromDrizzle` leaves the caller's database open.
+   *
+   * @example
+   * ```ts
+   * process.on('SIGTERM', () => client.close())
+   * ```
+   */
+  close(): Promise<void> {
+    if (!this.#closing) {
+      this.#closed.abort()
+      this.#closing = (this.#release?.() ?? Promise.resolve()).catch(() => {})
+    }
+    return this.#closing
+  }
+
+  /** `await using client = ...` closes it at the end of the block. */
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.close()
+  }
+
+  #assertOpen(): void {
+    if (this.closed) throw closedError()
+  }
+
+  #retryOptions(operation: string) {
+    return { ...this.#config.retry, signal: this.#closed.signal, operation }
+  }
+
+  async #run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    this.#assertOpen()
+    try {
+      return await withRetry(() => {
+        this.#assertOpen()
+        return fn()
+      }, this.#retryOptions(operation))
+    } catch (error) {
+      throw this.#closedInstead(error)
+    }
+  }
+
+  async *#guardStream(stream: AsyncIterable<StoredRecord>): AsyncGenerator<StoredRecord, void, undefined> {
+    this.#assertOpen()
+    try {
+      yield* stream
+    } catch (error) {
+      throw this.#closedInstead(error)
+    }
+  }
+
+  /** A connection error caused by `close()` itself is reported as `CLIENT_CLOSED`. */
+  #closedInstead(error: unknown): unknown {
+    const closedByUs = this.closed && error instanceof TimescaleClientError && error.code === ErrorCodes.CONNECTION
+    return closedByUs ? closedError(error) : error
+  }
+
+  #withLimit(range: TimeRange): TimeRange {
+    return range.limit === undefined ? { ...range, limit: this.#config.defaultLimit } : range
+  }
+
+  #withBucketLimit(options: TimeBucketOptions | undefined): TimeBucketOptions {
+    return options?.limit === undefined ? { ...options, limit: this.#config.defaultLimit } : options
+  }
+}
+
+function closedError(cause?: unknown): TimescaleClientError {
+  return new TimescaleClientError('the client was closed', ErrorCodes.CLIENT_CLOSED, cause === undefined ? {} : { cause })
+}
+
+async function* skipTime(records: AsyncIterable<StoredRecord>, time: string | undefined): AsyncGenerator<StoredRecord> {
+  for await (const record of records) if (record.time !== time) yield record
+}
