@@ -1,0 +1,48 @@
+import { type SQL, sql } from 'drizzle-orm'
+import { type AnyPgDatabase, queryRows } from '../../src/internal/query-rows.ts'
+
+/** The same database, counting the statements sent through it and the rows each returned. */
+export function counting(db: AnyPgDatabase): { db: AnyPgDatabase; statements: number; rowsPerStatement: number[] } {
+  const stats = { db, statements: 0, rowsPerStatement: [] as number[] }
+  stats.db = new Proxy(db, {
+    get(target, prop) {
+      if (prop === 'execute') {
+        return async (query: SQL) => {
+          stats.statements++
+          const result: unknown = await target.execute(query)
+          const rows = Array.isArray(result) ? result : ((result as { rows?: unknown[] }).rows ?? [])
+          stats.rowsPerStatement.push(rows.length)
+          return result
+        }
+      }
+      if (prop === 'transaction') stats.statements++
+      const value = Reflect.get(target, prop)
+      return typeof value === 'function' ? value.bind(target) : value
+    },
+  })
+  return stats
+}
+
+/** Row count and an md5 over every row of `time_series_data` of the given entities (all when omitted). */
+export async function snapshot(db: AnyPgDatabase, entityIds?: string[]): Promise<{ rows: number; md5: string | null }> {
+  const filter = entityIds ? sql`where entity_id = any(string_to_array(${entityIds.join('\u0001')}, chr(1)))` : sql``
+  const [row] = await queryRows<{ rows: number; md5: string | null }>(
+    db,
+    sql`select count(*)::int as rows, md5(string_agg(concat_ws('|', entity_id, time::text, value::text, value2::text,
+          value3::text, value4::text, metadata::text), E'\n' order by entity_id, time)) as md5
+        from time_series_data ${filter}`,
+  )
+  return { rows: Number(row?.rows), md5: row?.md5 ?? null }
+}
+
+/** Number of rows of an entity in `time_series_data`. */
+export async function countRows(db: AnyPgDatabase, entityId: string): Promise<number> {
+  const [row] = await queryRows<{ n: number }>(db, sql`select count(*)::int as n from time_series_data where entity_id = ${entityId}`)
+  return Number(row?.n)
+}
+
+/** Canonical UTC text of `base` + `seconds` + `micros`. */
+export function at(base: string, seconds: number, micros = 0): string {
+  const ms = Date.parse(base) + seconds * 1000
+  return `${new Date(ms).toISOString().slice(0, 19)}.${String(micros).padStart(6, '0')}Z`
+}
