@@ -13,9 +13,6 @@ import { withRetry } from './with-retry.ts'
 /** The Drizzle database of a client made from a connection string, a config or the environment. */
 export type PostgresTimescaleDatabase = PostgresJsDatabase<typeof schema> & { $client: Sql }
 
-/** Seconds `close()` waits for running queries before dropping the connections. */
-const CLOSE_TIMEOUT_SECONDS = 5
-
 /**
  * Opens a postgres.js pool on a connection string or a {@link ConnectionConfig}, checks it with
  * one `select 1` (each try bounded by `connectTimeout`, retried per the retry options), and wraps
@@ -46,7 +43,7 @@ export async function connectPostgres(
   return new TimescaleClient(db, {
     config,
     connection: connectionInfoOf(sql),
-    release: () => sql.end({ timeout: CLOSE_TIMEOUT_SECONDS }),
+    release: (timeout) => sql.end({ timeout }),
   })
 }
 

@@ -33,11 +33,15 @@ import type {
   TimeSeriesRecord,
   ValueColumn,
 } from '../types.ts'
+import { checkNumber } from './check-option.ts'
 import { type ResolvedClientConfig, resolveClientConfig } from './client-config.ts'
 import { type ConnectionInfo, connectionInfoOf } from './connection-info.ts'
 import { type HealthCheckOptions, checkHealth } from './health-check.ts'
 import { retryStream } from './retry-stream.ts'
 import { withRetry } from './with-retry.ts'
+
+/** Seconds `close()` waits for running queries by default. */
+const DEFAULT_CLOSE_TIMEOUT_SECONDS = 5
 
 /** A Drizzle database with the package's tables in its schema (any driver). */
 export type TimescaleDatabase = PgDatabase<PgQueryResultHKT, typeof schema>
@@ -48,8 +52,11 @@ export interface TimescaleClientInit {
   config?: ClientConfig
   /** Where the database is, for `healthCheck()`; read from `db.$client` when omitted. */
   connection?: ConnectionInfo
-  /** Releases what the client owns (the pool); omitted when the caller owns the database. */
-  release?: () => Promise<void>
+  /**
+   * Releases what the client owns (the pool), waiting at most `timeoutSeconds` for running
+   * queries; omitted when the caller owns the database.
+   */
+  release?: (timeoutSeconds: number) => Promise<void>
 }
 
 /**
@@ -74,7 +81,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
   readonly #db: TDb
   readonly #config: ResolvedClientConfig
   readonly #connection: ConnectionInfo
-  readonly #release: (() => Promise<void>) | undefined
+  readonly #release: ((timeoutSeconds: number) => Promise<void>) | undefined
   readonly #closed = new AbortController()
   #closing: Promise<void> | undefined
 
@@ -278,19 +285,25 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
   }
 
   /**
-   * Closes the connection pool, waiting up to `timeout` seconds (default 5) for running queries.
-   * Idempotent, and it resolves even when the server is gone. A client made with
-   * `ClientFactory.fromDrizzle` leaves the caller's database open.
+   * Closes the connection pool, waiting up to `timeout` seconds (default 5) for running queries
+   * before dropping the connections. Idempotent (later calls return the first call's promise), and
+   * it resolves even when the server is gone. A client made with `ClientFactory.fromDrizzle`
+   * leaves the caller's database open.
+   *
+   * After a connection broke in the middle of a query, postgres.js 3.4 waits for that query
+   * forever when ending the pool; `close()` then takes the whole `timeout`
+   * (https://github.com/porsager/postgres/issues/1097).
    *
    * @example
    * ```ts
-   * process.on('SIGTERM', () => client.close())
+   * process.on('SIGTERM', () => client.close({ timeout: 10 }))
    * ```
    */
-  close(): Promise<void> {
+  close(options: { timeout?: number } = {}): Promise<void> {
     if (!this.#closing) {
+      const timeout = checkNumber('timeout', options.timeout, { min: 0, max: 3600 }) ?? DEFAULT_CLOSE_TIMEOUT_SECONDS
       this.#closed.abort()
-      this.#closing = (this.#release?.() ?? Promise.resolve()).catch(() => {})
+      this.#closing = (this.#release?.(timeout) ?? Promise.resolve()).catch(() => {})
     }
     return this.#closing
   }
