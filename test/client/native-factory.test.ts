@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { ClientFactory, type TimescaleClient } from '../../src/client/index.ts'
+import { sql } from 'drizzle-orm'
+import { ClientFactory, type TimescaleClient, withRetry } from '../../src/client/index.ts'
 import { ConnectionError, ErrorCodes, type TimescaleClientError } from '../../src/errors.ts'
-import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
+import { type AnyPgDatabase, queryRows } from '../../src/internal/query-rows.ts'
 import { migrate } from '../../src/migrate.ts'
 import type { TimeSeriesRecord } from '../../src/types.ts'
 import { type TestDatabase, targets, withDatabase } from '../support/targets.ts'
@@ -123,6 +124,39 @@ describe.if(native !== undefined)('ClientFactory on the native server', () => {
     expect(error.message).not.toContain('s3cr3t-pw')
     expect(JSON.stringify(error.details)).not.toContain('s3cr3t-pw')
   })
+
+  test('withRetry runs the loser of a real deadlock (40P01) again, and both transactions commit', async () => {
+    await using client = await ClientFactory.fromConnectionString(url.href)
+    const db = client.db
+    await db.execute(sql`create table deadlock_probe (id int primary key, n int not null)`)
+    await db.execute(sql`insert into deadlock_probe values (1, 0), (2, 0)`)
+    let arrived = 0
+    let release = () => {}
+    const bothLocked = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    const attempts: number[] = []
+    // Each transaction locks one row, waits until the other has locked the other row, then wants it.
+    const crossing = (first: number, second: number) =>
+      withRetry(
+        (attempt) =>
+          db.transaction(async (tx) => {
+            attempts.push(attempt)
+            await tx.execute(sql`update deadlock_probe set n = n + 1 where id = ${first}`)
+            if (attempt === 1 && ++arrived === 2) release()
+            if (attempt === 1) await bothLocked
+            await tx.execute(sql`update deadlock_probe set n = n + 1 where id = ${second}`)
+          }),
+        fast,
+      )
+    await Promise.all([crossing(1, 2), crossing(2, 1)])
+    expect(attempts.sort()).toEqual([1, 1, 2])
+    const rows = await queryRows<{ id: number; n: number }>(db, sql`select id, n from deadlock_probe order by id`)
+    expect(rows).toEqual([
+      { id: 1, n: 2 },
+      { id: 2, n: 2 },
+    ])
+  }, 20_000)
 
   describe('through a network that fails', () => {
     let proxy: TcpProxy
