@@ -9,8 +9,8 @@ CREATE TABLE "entities" (
 );
 --> statement-breakpoint
 CREATE TABLE "time_series_data" (
-	"time" timestamp with time zone NOT NULL,
 	"entity_id" text NOT NULL,
+	"time" timestamp with time zone NOT NULL,
 	"value" double precision NOT NULL,
 	"value2" double precision,
 	"value3" double precision,

@@ -26,8 +26,10 @@ export type Metadata = Record<string, unknown>
 export const timeSeriesData = pgTable(
   'time_series_data',
   {
-    time: timestamp('time', { withTimezone: true, mode: 'string' }).notNull(),
+    // entity_id before time: the primary key's column order, which drizzle-kit's introspection
+    // reads in table order (push would otherwise re-create the key every time).
     entity_id: text('entity_id').notNull(),
+    time: timestamp('time', { withTimezone: true, mode: 'string' }).notNull(),
     value: doublePrecision('value').notNull(),
     value2: doublePrecision('value2'),
     value3: doublePrecision('value3'),
