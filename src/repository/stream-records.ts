@@ -44,14 +44,14 @@ async function* pages(
   pageSize: number,
   order: SortOrder,
 ): AsyncGenerator<StoredRecord, void, undefined> {
+  const from = sql`${range.from}::text::timestamptz`
+  const to = sql`${range.to}::text::timestamptz`
   let cursor: string | undefined
   for (;;) {
-    const after = cursor ?? range.from
-    const before = cursor ?? range.to
-    const window =
-      order === 'asc'
-        ? sql`t.time ${sql.raw(cursor === undefined ? '>=' : '>')} ${after}::text::timestamptz and t.time < ${range.to}::text::timestamptz`
-        : sql`t.time >= ${range.from}::text::timestamptz and t.time < ${before}::text::timestamptz`
+    // The next page starts strictly after the last row seen: `time` is unique per entity.
+    const after = cursor === undefined ? sql`t.time >= ${from}` : sql`t.time > ${cursor}::text::timestamptz`
+    const before = cursor === undefined ? sql`t.time < ${to}` : sql`t.time < ${cursor}::text::timestamptz`
+    const window = order === 'asc' ? sql`${after} and t.time < ${to}` : sql`t.time >= ${from} and ${before}`
     let rows: Record<string, unknown>[]
     try {
       rows = await queryRows(db, sql`select ${storedRecordColumns} from time_series_data t
