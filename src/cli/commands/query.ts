@@ -1,0 +1,138 @@
+import { TimescaleClientError } from '../../errors.ts'
+import { canonicalTimeFromText } from '../../internal/iso-time.ts'
+import { getTimeBuckets } from '../../repository/index.ts'
+import { AGGREGATE_FUNCTIONS, MAX_LIMIT, type TimeBucketResult, VALUE_COLUMNS } from '../../types.ts'
+import { validateEntityId, validateInterval } from '../../validation/index.ts'
+import type { Command } from '../cli-context.ts'
+import { formatTable, formatTime } from '../format-table.ts'
+import { openCliDatabase } from '../open-cli-database.ts'
+import { choiceOption, parseCommandArgs, stringOption } from '../parse-command-args.ts'
+import { formatCount } from '../progress-reporter.ts'
+import { sparkline } from '../sparkline.ts'
+import { ExitCode, UsageError } from '../usage-error.ts'
+
+const HELP = `Usage: drizzle-timescale query <entity_id> [--interval '1 hour'] [--from <time>] [--to <time>]
+                               [--function avg] [--column value] [--time-zone <zone>] [--json]
+
+Aggregates one entity's records in time buckets (TimescaleDB time_bucket) over [from, to) and
+prints them as a table and a sparkline, oldest first.
+
+Options:
+  --interval <i>      bucket width (default '1 hour'; e.g. '15 minutes', '1 day')
+  --from <time>       start, ISO 8601 with a zone, e.g. 2024-01-15T00:00:00Z (default: --to minus 24 hours)
+  --to <time>         end, exclusive (default: now)
+  --function <f>      ${AGGREGATE_FUNCTIONS.join(', ')} (default avg)
+  --column <c>        ${VALUE_COLUMNS.join(', ')} (default value)
+  --time-zone <zone>  IANA zone of the bucket boundaries, e.g. Europe/Berlin (default UTC)
+  --json              print the buckets as JSON
+  --data-dir <dir>    the embedded database (default ./.tsdb), when DATABASE_URL is not set
+  --debug             print the stack trace of a failure
+`
+
+/** `query`: time buckets of one entity as a table and a sparkline. */
+export const queryCommand: Command = {
+  name: 'query',
+  summary: 'time buckets of one entity as a table and a sparkline',
+  help: HELP,
+  async run(argv, context) {
+    const args = parseCommandArgs('query', argv, {
+      interval: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      function: { type: 'string' },
+      column: { type: 'string' },
+      'time-zone': { type: 'string' },
+      json: { type: 'boolean' },
+    }, 1)
+    if (args.values.help) {
+      context.stdout.write(HELP)
+      return ExitCode.OK
+    }
+    const entityId = args.positionals[0]
+    if (entityId === undefined) throw new UsageError('query: which entity? (drizzle-timescale query <entity_id>; see --help)')
+    asUsage(() => validateEntityId(entityId, '<entity_id>'))
+    const interval = asUsage(() => validateInterval(stringOption(args, 'interval', '1 hour'), '--interval')).text
+    const fn = choiceOption(args, 'function', AGGREGATE_FUNCTIONS, 'avg')
+    const column = choiceOption(args, 'column', VALUE_COLUMNS, 'value')
+    const timeZone = stringOption(args, 'time-zone')
+    const to = timeOption(stringOption(args, 'to'), '--to') ?? new Date().toISOString()
+    const from = timeOption(stringOption(args, 'from'), '--from') ?? new Date(Date.parse(to) - 86_400_000).toISOString()
+    if (Date.parse(from) > Date.parse(to)) throw new UsageError(`query: --from ${from} is after --to ${to}`)
+
+    const target = await openCliDatabase(args, context, 'query')
+    try {
+      const buckets = await getTimeBuckets(target.db, entityId, interval, { from, to }, {
+        aggregateFunction: fn,
+        aggregateColumn: column,
+        order: 'asc',
+        limit: MAX_LIMIT,
+        ...(timeZone === undefined ? {} : { timeZone }),
+      })
+      if (args.values.json) {
+        const result = { entity_id: entityId, interval, function: fn, column, from, to, buckets }
+        context.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+        return ExitCode.OK
+      }
+      const what = `${fn}(${column})`
+      if (buckets.length === 0) {
+        context.stdout.write(`${entityId}: no records from ${from} to ${to} in the ${target.where}\n`)
+        return ExitCode.OK
+      }
+      context.stdout.write(`${formatBuckets(entityId, what, interval, from, to, buckets)}\n`)
+      return ExitCode.OK
+    } finally {
+      await target.close()
+    }
+  },
+}
+
+/** The table and the sparkline of `query`. */
+export function formatBuckets(
+  entityId: string,
+  what: string,
+  interval: string,
+  from: string,
+  to: string,
+  buckets: readonly TimeBucketResult[],
+  width = 72,
+): string {
+  const values = buckets.map((b) => b.value)
+  const present = values.filter((v): v is number => v !== null)
+  const rows = buckets.reduce((n, b) => n + b.count, 0)
+  const lines = [
+    `${entityId}: ${what} per ${interval}, ${formatTime(from)} to ${formatTime(to)}: ${buckets.length} buckets, ${formatCount(rows)} records`,
+    '',
+    formatTable(
+      [{ header: 'bucket' }, { header: what, align: 'right' }, { header: 'records', align: 'right' }],
+      buckets.map((b) => [formatTime(b.bucket), b.value === null ? '-' : formatNumber(b.value), formatCount(b.count)]),
+    ),
+    '',
+    sparkline(values, width),
+  ]
+  if (present.length > 0) {
+    lines.push(`min ${formatNumber(Math.min(...present))}  max ${formatNumber(Math.max(...present))}  (${formatTime(buckets[0]?.bucket ?? null)} to ${formatTime(buckets.at(-1)?.bucket ?? null)})`)
+  }
+  return lines.join('\n')
+}
+
+function formatNumber(v: number): string {
+  if (Number.isInteger(v)) return String(v)
+  const abs = Math.abs(v)
+  return v.toFixed(abs >= 1000 ? 0 : abs >= 100 ? 1 : abs >= 1 ? 2 : 4)
+}
+
+function timeOption(text: string | undefined, flag: string): string | undefined {
+  if (text === undefined) return undefined
+  const canonical = canonicalTimeFromText(text)
+  if (!canonical.ok) throw new UsageError(`query: ${flag} ${text} ${canonical.reason}`)
+  return canonical.text
+}
+
+function asUsage<T>(check: () => T): T {
+  try {
+    return check()
+  } catch (error) {
+    if (error instanceof TimescaleClientError) throw new UsageError(`query: ${error.message}`)
+    throw error
+  }
+}

@@ -1,0 +1,92 @@
+import type { TimescaleStatus } from '../status/index.ts'
+import { formatBytes, formatDuration, formatTable, formatTime } from './format-table.ts'
+
+/** Renders a {@link TimescaleStatus} as the human form of `drizzle-timescale status`. */
+export function formatStatus(status: TimescaleStatus, where: string): string {
+  const out: string[] = []
+  if (!status.timescaledbVersion) {
+    out.push(`PostgreSQL ${status.postgresVersion}, ${where}: TimescaleDB is not installed in this database`)
+    return out.join('\n')
+  }
+  out.push(`TimescaleDB ${status.timescaledbVersion} (license: ${status.license ?? 'unknown'}) on PostgreSQL ${status.postgresVersion}, ${where}`)
+  if (status.license !== 'timescale') out.push('Apache edition: no compression, continuous aggregates or policies')
+
+  out.push('', 'Hypertables')
+  if (status.hypertables.length === 0) out.push('  none (run drizzle-timescale migrate)')
+  else {
+    out.push(
+      formatTable(
+        [
+          { header: 'hypertable' },
+          { header: 'chunk interval' },
+          { header: 'chunks', align: 'right' },
+          { header: 'compressed', align: 'right' },
+          { header: 'size', align: 'right' },
+          { header: 'before', align: 'right' },
+          { header: 'after', align: 'right' },
+          { header: 'ratio', align: 'right' },
+        ],
+        status.hypertables.map((h) => [
+          `${h.schema}.${h.name}`,
+          h.chunkInterval ?? '-',
+          String(h.chunks),
+          h.compression.enabled ? String(h.compressedChunks) : 'off',
+          formatBytes(h.totalBytes),
+          formatBytes(h.compression.beforeBytes),
+          formatBytes(h.compression.afterBytes),
+          h.compression.ratio === null ? '-' : `${h.compression.ratio.toFixed(1)}x`,
+        ]),
+        '  ',
+      ),
+    )
+  }
+
+  out.push('', 'Continuous aggregates')
+  if (status.continuousAggregates.length === 0) out.push('  none')
+  else {
+    out.push(
+      formatTable(
+        [{ header: 'view' }, { header: 'on' }, { header: 'mode' }, { header: 'watermark' }, { header: 'lag', align: 'right' }],
+        status.continuousAggregates.map((a) => [
+          `${a.schema}.${a.name}`,
+          a.hypertable,
+          a.materializedOnly ? 'materialized only' : 'real-time',
+          a.watermark === null ? 'never refreshed' : formatTime(a.watermark),
+          formatDuration(a.lagSeconds),
+        ]),
+        '  ',
+      ),
+    )
+  }
+
+  out.push('', 'Jobs')
+  if (status.jobs.length === 0) out.push('  none')
+  else {
+    out.push(
+      formatTable(
+        [
+          { header: 'id', align: 'right' },
+          { header: 'job' },
+          { header: 'on' },
+          { header: 'schedule' },
+          { header: 'last run' },
+          { header: 'result' },
+          { header: 'runs/failures', align: 'right' },
+          { header: 'next start' },
+        ],
+        status.jobs.map((j) => [
+          String(j.id),
+          j.procedure.replace(/^_timescaledb_(functions|internal)\./, ''),
+          j.target ?? '-',
+          `${j.schedule}${j.scheduled ? '' : ' (paused)'}`,
+          formatTime(j.lastRunStartedAt),
+          j.lastRunStatus ?? 'never ran',
+          `${j.totalRuns}/${j.totalFailures}`,
+          formatTime(j.nextStart),
+        ]),
+        '  ',
+      ),
+    )
+  }
+  return out.join('\n')
+}

@@ -1,0 +1,83 @@
+import type { AnyPgDatabase } from '../../internal/query-rows.ts'
+import { insertManyRecords } from '../../repository/index.ts'
+import type { TimeSeriesRecord } from '../../types.ts'
+import { InterruptedError } from '../cli-error-line.ts'
+import type { ProgressReporter } from '../progress-reporter.ts'
+import type { ImportReader, RowSource } from './import-reader.ts'
+import type { RejectsWriter } from './rejects-writer.ts'
+
+/** What an import did. */
+export interface ImportSummary {
+  /** Data rows read (blank lines and the CSV header not counted). */
+  rows: number
+  /** Rows upserted (after collapsing rows with the same entity and time within a batch). */
+  written: number
+  /** Rows superseded by a later row with the same entity and time in the same batch. */
+  duplicates: number
+  /** Rows rejected, with their line numbers. */
+  rejected: number
+  seconds: number
+}
+
+/** Options of {@link runImport}. */
+export interface RunImportOptions {
+  batchSize: number
+  /** Size of the input in bytes, for the ETA (unknown for standard input). */
+  totalBytes?: number
+  progress: ProgressReporter
+  rejects?: RejectsWriter
+  /** Called for each rejected row (the CLI prints the first ones). */
+  onReject(line: number, error: string): void
+  signal: AbortSignal
+}
+
+/**
+ * Reads the rows, upserts the valid ones in batches through `insertManyRecords(..., { skipInvalid: true })`
+ * and reports each bad one (with its line) without stopping. Re-running it on the same file writes the
+ * same rows again: upserts make it idempotent.
+ */
+export async function runImport(db: AnyPgDatabase, reader: ImportReader, options: RunImportOptions): Promise<ImportSummary> {
+  const started = performance.now()
+  const summary: ImportSummary = { rows: 0, written: 0, duplicates: 0, rejected: 0, seconds: 0 }
+  let batch: { line: number; record: Record<string, unknown>; source: RowSource }[] = []
+  // Rejections are reported at each flush, in line order, whether the reader or the validation found them.
+  let rejected: { line: number; error: string; source: RowSource }[] = []
+  const state = () => ({
+    rows: summary.rows,
+    rejected: summary.rejected,
+    done: reader.bytesRead,
+    ...(options.totalBytes ? { total: options.totalBytes } : {}),
+  })
+  const flush = async () => {
+    if (options.signal.aborted) throw new InterruptedError(`interrupted after ${summary.rows} rows (${summary.written} written)`)
+    if (batch.length > 0) {
+      const records = batch.map((r) => r.record) as unknown as TimeSeriesRecord[]
+      const result = await insertManyRecords(db, records, { skipInvalid: true })
+      summary.written += result.written
+      summary.duplicates += result.duplicates
+      for (const e of result.errors) {
+        const row = batch[e.index]
+        if (row) rejected.push({ line: row.line, error: e.message, source: row.source })
+      }
+    }
+    for (const r of rejected.sort((a, b) => a.line - b.line)) {
+      summary.rejected++
+      options.rejects?.write(r.line, r.error, r.source, reader.header)
+      options.onReject(r.line, r.error)
+    }
+    batch = []
+    rejected = []
+    options.progress.update(state())
+  }
+  for await (const row of reader.rows()) {
+    summary.rows++
+    if ('error' in row) rejected.push(row)
+    else batch.push(row)
+    if (batch.length >= options.batchSize || rejected.length >= options.batchSize) await flush()
+    else if (summary.rows % 1000 === 0) options.progress.update(state())
+  }
+  await flush()
+  summary.seconds = (performance.now() - started) / 1000
+  options.progress.finish(state())
+  return summary
+}

@@ -1,0 +1,2 @@
+export { collectStatus } from './collect-status.ts'
+export type { ContinuousAggregateStatus, HypertableStatus, JobStatus, TimescaleStatus } from './timescale-status.ts'
