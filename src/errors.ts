@@ -58,8 +58,6 @@ export const ErrorCodes = {
   VALIDATION: 'VALIDATION_ERROR',
   /** Could not connect, or the connection broke. */
   CONNECTION: 'CONNECTION_ERROR',
-  /** Waiting for a free pooled connection took longer than allowed. */
-  CONNECTION_TIMEOUT: 'CONNECTION_TIMEOUT',
   /** Wrong user name or password. */
   AUTHENTICATION: 'AUTHENTICATION_ERROR',
   /** A statement failed on the server for a reason not listed below. */
