@@ -23,7 +23,7 @@ export function formatTable(columns: readonly TableColumn[], rows: readonly (rea
   return [line(columns.map((c) => c.header)), ...rows.map(line)].join('\n')
 }
 
-/** Bytes the way `pg_size_pretty` prints them: `8192 bytes`, `264 kB`, `5.5 MB`. */
+/** Bytes the way `pg_size_pretty` prints them: `8192 bytes`, `264 kB`, `5592 kB`, `52 MB` (a unit up from 10 of the next). */
 export function formatBytes(bytes: number | null): string {
   if (bytes === null) return '-'
   const units = ['bytes', 'kB', 'MB', 'GB', 'TB']
@@ -33,7 +33,7 @@ export function formatBytes(bytes: number | null): string {
     value /= 1024
     unit++
   }
-  return unit === 0 ? `${value} bytes` : `${value >= 100 ? Math.round(value) : value.toFixed(1)} ${units[unit]}`
+  return unit === 0 ? `${value} bytes` : `${Math.round(value)} ${units[unit]}`
 }
 
 /** A duration in seconds, short: `45 s`, `12 min`, `2 h 9 min`, `3 d 4 h`. */

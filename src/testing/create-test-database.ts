@@ -1,0 +1,83 @@
+import { drizzle } from 'drizzle-orm/pglite'
+import { createEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedDrizzle } from '../embedded/index.ts'
+import * as schema from '../schema/index.ts'
+
+/** Options of {@link createTestDatabase}. */
+export interface TestDatabaseOptions {
+  /**
+   * Apply the package's migrations (default `true`). With `false` the database has the
+   * TimescaleDB extension and nothing else, for tests of your own migrations.
+   */
+  migrate?: boolean
+}
+
+/** A database of one test: the Drizzle database, the PGlite instance, and `close()`. */
+export type TestDatabase = EmbeddedDatabase
+
+type Pglite = EmbeddedDatabase['pglite']
+
+/*
+ * A migrated database is cloned from a template made once per process (the first call pays for
+ * initdb and the migrations): measured on a 2-core machine, a clone takes about 0.45 s where
+ * create + migrate takes about 1 s. See test/testing/measure-test-database.ts.
+ */
+let template: Promise<EmbeddedDatabase> | undefined
+let cloning: Promise<unknown> = Promise.resolve()
+
+/**
+ * A fresh, migrated, in-memory TimescaleDB (PostgreSQL 17 in WASM with the Timescale license:
+ * hypertables, compression, continuous aggregates, policies) as a Drizzle database, for one test
+ * or one test file. Every call gives a database of its own: tests never see each other's rows.
+ * Close it with `close()`, or let `await using` do it.
+ *
+ * Migrated databases are clones of a template built on the first call (about 1 s once, then about
+ * 0.45 s per database). Background jobs do not run on a schedule: run a policy with
+ * `CALL run_job(id)`.
+ *
+ * @example
+ * ```ts
+ * import { afterAll, beforeAll, expect, test } from 'bun:test'
+ * import { getTimeBuckets, insertManyRecords } from 'drizzle-timescale'
+ * import { createTestDatabase, type TestDatabase } from 'drizzle-timescale/testing'
+ *
+ * let tsdb: TestDatabase
+ * beforeAll(async () => { tsdb = await createTestDatabase() })
+ * afterAll(() => tsdb.close())
+ *
+ * test('hourly averages', async () => {
+ *   await insertManyRecords(tsdb.db, [
+ *     { entity_id: 'sensor-1', time: '2024-01-15T10:10:00Z', value: 20 },
+ *     { entity_id: 'sensor-1', time: '2024-01-15T10:40:00Z', value: 22 },
+ *   ])
+ *   const [bucket] = await getTimeBuckets(tsdb.db, 'sensor-1', '1 hour', {
+ *     from: '2024-01-15T00:00:00Z',
+ *     to: '2024-01-16T00:00:00Z',
+ *   })
+ *   expect(bucket?.value).toBe(21)
+ * })
+ * ```
+ */
+export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
+  if (options.migrate === false) return createEmbeddedDatabase({ migrate: false })
+  template ??= createEmbeddedDatabase().catch((error: unknown) => {
+    template = undefined
+    throw error
+  })
+  const source = await template
+  // One dump of the template at a time.
+  const clone = cloning.then(() => source.pglite.clone() as Promise<Pglite>)
+  cloning = clone.catch(() => {})
+  const pglite = await clone
+  try {
+    // A copied data directory does not load TimescaleDB's library by itself: without it,
+    // inserts into a hypertable fail with "invalid INSERT on the root table of hypertable".
+    await pglite.exec(`LOAD 'timescaledb'`)
+  } catch (error) {
+    await pglite.close().catch(() => {})
+    throw error
+  }
+  const db = drizzle(pglite, { schema }) as EmbeddedDrizzle
+  let closing: Promise<void> | undefined
+  const close = () => (closing ??= pglite.closed ? Promise.resolve() : pglite.close())
+  return { db, pglite, close, [Symbol.asyncDispose]: close }
+}

@@ -1,0 +1,89 @@
+/*
+ * Runs the CLI as a user would, as a subprocess (`bun src/cli/main.ts ...`), against a target of
+ * its own: an embedded data directory in a fresh temporary folder, or a fresh database on the
+ * native server (TIMESCALEDB_URL) passed as DATABASE_URL.
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { drizzle } from 'drizzle-orm/postgres-js'
+import postgres from 'postgres'
+import { createEmbeddedDatabase } from '../../src/embedded/index.ts'
+import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
+import { type TestTarget, targets } from '../support/targets.ts'
+
+export const REPO = resolve(import.meta.dir, '../..')
+export const MAIN = join(REPO, 'src/cli/main.ts')
+
+/** What a CLI run printed and returned. */
+export interface CliRun {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** The environment of a CLI run: the test's own, without any DATABASE_URL unless given. */
+export function cliEnv(extra: Record<string, string> = {}): Record<string, string> {
+  const { DATABASE_URL, ...env } = process.env as Record<string, string>
+  return { ...env, NO_COLOR: '1', ...extra }
+}
+
+/** Runs `drizzle-timescale <argv>` and waits for it. */
+export async function runCli(argv: string[], env: Record<string, string> = cliEnv(), cwd = REPO): Promise<CliRun> {
+  const child = Bun.spawn(['bun', MAIN, ...argv], { cwd, env, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
+  const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited])
+  return { code, stdout, stderr }
+}
+
+/** Where the CLI of one test works, and a way to read that database from the test. */
+export interface CliTarget {
+  /** `--data-dir <dir>` on the embedded target, nothing on the native one. */
+  args: string[]
+  env: Record<string, string>
+  /** The embedded data directory (embedded target only). */
+  dataDir?: string
+  /** Runs `fn` on the target's database while no CLI holds it. */
+  withDb<T>(fn: (db: AnyPgDatabase) => Promise<T>): Promise<T>
+  close(): Promise<void>
+}
+
+/** A fresh, empty CLI target on `target`: nothing migrated yet. */
+export async function openCliTarget(target: TestTarget): Promise<CliTarget> {
+  if (target.name === 'embedded') {
+    const folder = mkdtempSync(join(tmpdir(), 'dts-cli-'))
+    const dataDir = join(folder, 'tsdb')
+    return {
+      args: ['--data-dir', dataDir],
+      env: cliEnv(),
+      dataDir,
+      async withDb(fn) {
+        const tsdb = await createEmbeddedDatabase({ dataDir, migrate: false })
+        try {
+          return await fn(tsdb.db)
+        } finally {
+          await tsdb.close()
+        }
+      },
+      async close() {
+        rmSync(folder, { recursive: true, force: true })
+      },
+    }
+  }
+  const t = await target.open({ migrate: false })
+  const url = t.url as string
+  return {
+    args: [],
+    env: cliEnv({ DATABASE_URL: url }),
+    async withDb(fn) {
+      const client = postgres(url, { max: 1, onnotice: () => {} })
+      try {
+        return await fn(drizzle(client))
+      } finally {
+        await client.end()
+      }
+    },
+    close: () => t.close(),
+  }
+}
+
+export { targets }
