@@ -1,4 +1,5 @@
 import {
+  BatchError,
   ConnectionError,
   type ErrorCode,
   ErrorCodes,
@@ -65,9 +66,12 @@ export function toTimescaleError(error: unknown, context: { operation?: string }
 
 /**
  * True when retrying the same idempotent operation may succeed: the connection broke
- * (not a login failure), or PostgreSQL reported a serialization failure or a deadlock.
+ * (not a login failure), or PostgreSQL reported a serialization failure or a deadlock. A
+ * `BatchError` (a parallel batch that failed part-way) is retryable when its cause is: writes are
+ * upserts, so the whole batch again converges.
  */
 export function isRetryable(error: unknown): boolean {
+  if (error instanceof BatchError) return isRetryable(error.cause)
   const mapped = toTimescaleError(error)
   return mapped.code === ErrorCodes.CONNECTION || mapped.code === ErrorCodes.SERIALIZATION
 }

@@ -107,6 +107,20 @@ export interface InsertManyOptions {
   skipInvalid?: boolean
   /** Rows per statement (default 10,000). */
   chunkSize?: number
+  /**
+   * How rows travel. `'auto'` (default): `'copy'` on a postgres.js database, `'unnest'` on any
+   * other driver and inside a transaction. `'copy'`: COPY into a temporary staging table, then one
+   * `INSERT ... SELECT ... ON CONFLICT` (postgres.js only). `'unnest'`: `INSERT ... SELECT * FROM
+   * unnest(...)` with one array parameter per column (every driver).
+   */
+  method?: 'auto' | 'copy' | 'unnest'
+  /**
+   * Connections writing at once (default 1, at most 16). With 1 the whole call is one transaction:
+   * all or nothing. With more, each chunk commits on its own, and a failure part-way throws a
+   * `BatchError` saying how many rows were and were not written; re-running the same call
+   * converges (writes are upserts). Not inside a transaction.
+   */
+  parallel?: number
 }
 
 /** What `insertManyRecords` did. */

@@ -1,17 +1,24 @@
-import { type SQL, sql } from 'drizzle-orm'
+import { is, type SQL, sql } from 'drizzle-orm'
+import { PgTransaction } from 'drizzle-orm/pg-core'
+import { BatchError, ErrorCodes } from '../errors.ts'
 import { floatArrayLiteral, textArrayLiteral } from '../internal/pg-array-literal.ts'
+import { postgresJsClientOf } from '../internal/postgres-js-client.ts'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
 import type { BatchResult, InsertManyOptions, TimeSeriesRecord } from '../types.ts'
 import { type ValidRecord, batchValidationError, checkRecords, validateInsertManyOptions } from '../validation/index.ts'
+import { invalid } from '../validation/invalid.ts'
+import { copyUpsert } from './copy-upsert.ts'
 import { upsertOnConflict } from './stored-record.ts'
 
 /**
- * Writes any number of records with upsert semantics, in one transaction.
+ * Writes any number of records with upsert semantics, in one transaction (unless `parallel` > 1).
  *
- * Each chunk (`chunkSize`, default 10,000 rows) is one `INSERT ... SELECT * FROM unnest(...)`
- * statement with one array parameter per column, so batch size never meets PostgreSQL's 65,535
- * bind-parameter limit. Records with the same `(entity_id, time)` (times compared as instants:
+ * On a postgres.js database each chunk (`chunkSize`, default 10,000 rows) is COPied into a
+ * temporary staging table and upserted from it; on other drivers and inside a transaction each
+ * chunk is one `INSERT ... SELECT * FROM unnest(...)` with one array parameter per column. Either
+ * way batch size never meets PostgreSQL's 65,535 bind-parameter limit. `parallel: n` writes on
+ * n connections at once (each chunk then commits on its own; see {@link InsertManyOptions}). Records with the same `(entity_id, time)` (times compared as instants:
  * `10:30+01:00` equals `09:30Z`) are collapsed first, the last one winning, and counted in
  * `duplicates`.
  *
@@ -38,7 +45,13 @@ export async function insertManyRecords(
   options?: InsertManyOptions,
 ): Promise<BatchResult> {
   const started = performance.now()
-  const { skipInvalid, chunkSize } = validateInsertManyOptions(options)
+  const { skipInvalid, chunkSize, method, parallel } = validateInsertManyOptions(options)
+  const inTransaction = is(db, PgTransaction)
+  const pool = inTransaction ? undefined : postgresJsClientOf(db)
+  if (method === 'copy' && !pool) {
+    throw invalid('method', "'copy' needs a postgres.js database (drizzle-orm/postgres-js), not a transaction or another driver")
+  }
+  if (parallel > 1 && inTransaction) throw invalid('parallel', 'must be 1 inside a transaction')
   const { valid, errors } = checkRecords(records)
   if (errors.length > 0 && !skipInvalid) throw batchValidationError(errors)
 
@@ -46,18 +59,28 @@ export async function insertManyRecords(
   // entity_id cannot contain U+0000 (validated), so it separates the two parts of the key.
   for (const record of valid) unique.set(`${record.entity_id}\u0000${record.time}`, record)
   const rows = [...unique.values()]
-  const statements: SQL[] = []
-  for (let start = 0; start < rows.length; start += chunkSize) statements.push(upsertChunk(rows.slice(start, start + chunkSize)))
+  const chunks: ValidRecord[][] = []
+  for (let start = 0; start < rows.length; start += chunkSize) chunks.push(rows.slice(start, start + chunkSize))
 
+  const useCopy = pool !== undefined && method !== 'unnest'
+  const writeOne = (chunk: ValidRecord[]) =>
+    useCopy ? copyUpsert(pool, [chunk]) : db.execute(upsertChunk(chunk)).then(() => undefined)
   try {
-    if (statements.length === 1) await db.execute(statements[0] as SQL)
-    else if (statements.length > 1) {
+    if (chunks.length === 0) {
+      // nothing to write
+    } else if (parallel > 1 && chunks.length > 1) {
+      await writeInParallel(chunks, parallel, writeOne)
+    } else if (useCopy) {
+      await copyUpsert(pool, chunks)
+    } else if (chunks.length === 1) {
+      await db.execute(upsertChunk(chunks[0] as ValidRecord[]))
+    } else {
       await db.transaction(async (tx) => {
-        for (const statement of statements) await tx.execute(statement)
+        for (const chunk of chunks) await tx.execute(upsertChunk(chunk))
       })
     }
   } catch (error) {
-    throw toTimescaleError(error, { operation: 'insertManyRecords' })
+    throw error instanceof BatchError ? error : toTimescaleError(error, { operation: 'insertManyRecords' })
   }
   return {
     total: records.length,
@@ -66,6 +89,42 @@ export async function insertManyRecords(
     failed: errors.length,
     errors,
     durationMs: performance.now() - started,
+  }
+}
+
+/**
+ * Writes the chunks on `parallel` connections at once, each chunk committing on its own. Workers
+ * take chunks in order from a shared cursor and stop at the first failure; then a `BatchError`
+ * says how many rows were committed and how many were not.
+ */
+async function writeInParallel(
+  chunks: readonly ValidRecord[][],
+  parallel: number,
+  writeOne: (chunk: ValidRecord[]) => Promise<void>,
+): Promise<void> {
+  let next = 0
+  let written = 0
+  let failure: unknown
+  const worker = async () => {
+    while (failure === undefined && next < chunks.length) {
+      const chunk = chunks[next++] as ValidRecord[]
+      try {
+        await writeOne(chunk)
+        written += chunk.length
+      } catch (error) {
+        failure ??= error
+      }
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(parallel, chunks.length) }, worker))
+  if (failure !== undefined) {
+    const total = chunks.reduce((n, chunk) => n + chunk.length, 0)
+    const cause = toTimescaleError(failure, { operation: 'insertManyRecords' })
+    throw new BatchError(
+      `insertManyRecords wrote ${written} of ${total} rows before failing (${cause.message}); the same call again completes the batch`,
+      ErrorCodes.BATCH,
+      { cause, details: { written, notWritten: total - written, causeCode: cause.code } },
+    )
   }
 }
 

@@ -1,4 +1,5 @@
 import type { InsertManyOptions } from '../types.ts'
+import { invalid } from './invalid.ts'
 import { validateBoolean, validateInteger, validateOptions } from './validate-options.ts'
 
 /** Default rows per statement of `insertManyRecords`. */
@@ -6,13 +7,33 @@ export const DEFAULT_CHUNK_SIZE = 10_000
 /** Largest `chunkSize`. */
 export const MAX_CHUNK_SIZE = 100_000
 
-const KEYS = ['skipInvalid', 'chunkSize'] as const satisfies readonly (keyof InsertManyOptions)[]
+/** Most connections `insertManyRecords` writes on at once. */
+export const MAX_PARALLEL = 16
 
-/** Checks the options of `insertManyRecords`: `skipInvalid` boolean (default false), `chunkSize` 1..100,000 (default 10,000). */
-export function validateInsertManyOptions(input: unknown): { skipInvalid: boolean; chunkSize: number } {
+const KEYS = ['skipInvalid', 'chunkSize', 'method', 'parallel'] as const satisfies readonly (keyof InsertManyOptions)[]
+const METHODS = ['auto', 'copy', 'unnest'] as const
+
+/** Options of `insertManyRecords`, checked and with their defaults. */
+export interface ResolvedInsertManyOptions {
+  skipInvalid: boolean
+  chunkSize: number
+  method: (typeof METHODS)[number]
+  parallel: number
+}
+
+/**
+ * Checks the options of `insertManyRecords`: `skipInvalid` boolean (default false), `chunkSize`
+ * 1..100,000 (default 10,000), `method` `'auto' | 'copy' | 'unnest'` (default `'auto'`),
+ * `parallel` 1..16 (default 1).
+ */
+export function validateInsertManyOptions(input: unknown): ResolvedInsertManyOptions {
   const options = validateOptions(input, KEYS)
+  const method = options.method === undefined ? 'auto' : options.method
+  if (!METHODS.includes(method as never)) throw invalid('method', `must be one of ${METHODS.join(', ')}`)
   return {
     skipInvalid: validateBoolean(options.skipInvalid, 'skipInvalid') ?? false,
     chunkSize: validateInteger(options.chunkSize, 'chunkSize', 1, MAX_CHUNK_SIZE, DEFAULT_CHUNK_SIZE),
+    method: method as ResolvedInsertManyOptions['method'],
+    parallel: validateInteger(options.parallel, 'parallel', 1, MAX_PARALLEL, 1),
   }
 }

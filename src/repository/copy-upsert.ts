@@ -1,0 +1,51 @@
+import type postgres from 'postgres'
+import { COPY_COLUMNS, copyText } from '../internal/copy-text.ts'
+import type { ValidRecord } from '../validation/index.ts'
+
+/*
+ * The fast ingest path on postgres.js: COPY each chunk into a temporary staging table, then one
+ * `INSERT ... SELECT ... ON CONFLICT` from it into the hypertable. COPY moves the rows with no
+ * per-row parsing of parameters; the upsert then runs as a single set operation.
+ * https://docs.timescale.com/use-timescale/latest/write-data/upsert/
+ */
+
+// Created once per connection (a temporary table lives as long as its session), emptied at
+// every commit. The check and the CREATE run inside the caller's transaction, so this also
+// works behind a transaction-mode pooler. A DO block avoids the NOTICE of CREATE ... IF NOT EXISTS.
+const ENSURE_STAGING = `do $$ begin
+  if to_regclass('pg_temp.drizzle_timescale_staging') is null then
+    create temporary table drizzle_timescale_staging (
+      entity_id text not null, time timestamptz not null, value float8 not null,
+      value2 float8, value3 float8, value4 float8, metadata jsonb
+    ) on commit delete rows;
+  end if;
+end $$`
+
+const UPSERT_FROM_STAGING = `insert into time_series_data (${COPY_COLUMNS})
+  select ${COPY_COLUMNS} from drizzle_timescale_staging
+  on conflict (entity_id, time) do update set value = excluded.value, value2 = excluded.value2,
+    value3 = excluded.value3, value4 = excluded.value4, metadata = excluded.metadata`
+
+/**
+ * Upserts `chunks` in ONE transaction on one pooled connection: for each chunk, COPY into the
+ * staging table, upsert from it, empty it. All or nothing.
+ */
+export async function copyUpsert(sql: postgres.Sql, chunks: readonly (readonly ValidRecord[])[]): Promise<void> {
+  await sql.begin(async (tx) => {
+    await tx.unsafe(ENSURE_STAGING)
+    for (const [index, chunk] of chunks.entries()) {
+      if (index > 0) await tx.unsafe('truncate drizzle_timescale_staging')
+      await copyInto(tx, chunk)
+      await tx.unsafe(UPSERT_FROM_STAGING)
+    }
+  })
+}
+
+async function copyInto(tx: postgres.TransactionSql, rows: readonly ValidRecord[]): Promise<void> {
+  const writable = await tx.unsafe(`copy drizzle_timescale_staging (${COPY_COLUMNS}) from stdin`).writable()
+  await new Promise<void>((resolve, reject) => {
+    writable.once('error', reject)
+    writable.once('finish', resolve)
+    writable.end(copyText(rows))
+  })
+}
