@@ -1,0 +1,109 @@
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
+import postgres from 'postgres'
+import { LOCK_FILE } from '../../src/cli/data-dir-lock.ts'
+import { createEmbeddedDatabase } from '../../src/embedded/index.ts'
+import { queryRows } from '../../src/internal/query-rows.ts'
+import { MAIN, REPO, cliEnv, runCli } from './cli-harness.ts'
+
+/** Reads a stream until `pattern` matches what was read so far; returns that text. */
+async function readUntil(stream: ReadableStream<Uint8Array>, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+  const reader = stream.getReader()
+  const decoder = new TextDecoder()
+  let text = ''
+  const deadline = Date.now() + timeoutMs
+  try {
+    while (!pattern.test(text)) {
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; got: ${text}`)
+      const { value, done } = await reader.read()
+      if (done) throw new Error(`stream ended before ${pattern}; got: ${text}`)
+      text += decoder.decode(value, { stream: true })
+    }
+    return text
+  } finally {
+    reader.releaseLock()
+  }
+}
+
+describe('serve (embedded only)', () => {
+  let folder: string
+  let dataDir: string
+  beforeAll(() => {
+    folder = mkdtempSync(join(tmpdir(), 'dts-serve-'))
+    dataDir = join(folder, 'tsdb')
+  })
+  afterAll(() => rmSync(folder, { recursive: true, force: true }))
+
+  test('serves the embedded database on a loopback port until SIGTERM, then exits 0 with the data saved', async () => {
+    const child = Bun.spawn(['bun', MAIN, 'serve', '--port', '0', '--data-dir', dataDir], {
+      cwd: REPO,
+      env: cliEnv(),
+      stdout: 'pipe',
+      stderr: 'pipe',
+    })
+    try {
+      const banner = await readUntil(child.stdout, /^URL: \S+$/m)
+      const url = /^URL: (\S+)$/m.exec(banner)?.[1] as string
+      expect(url).toMatch(/^postgres:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres\?sslmode=disable$/)
+      expect(banner).toContain('one connection at a time')
+      expect(banner).toContain('simple query protocol')
+      expect(banner).toContain('COPY ... FROM STDIN')
+
+      const client = postgres(url, { max: 1, onnotice: () => {} })
+      try {
+        const [version] = await client`select extversion from pg_extension where extname = 'timescaledb'`
+        expect(version?.extversion).toMatch(/^2\./)
+        await client`insert into time_series_data (entity_id, time, value) values (${'served'}, ${'2024-01-15T10:30:00Z'}, ${42})`
+        // TimescaleDB functions over the simple protocol (no parameters).
+        await client.unsafe(`create table served_table (time timestamptz not null, v int)`)
+        await client.unsafe(`select create_hypertable('served_table', by_range('time'))`)
+        const [row] = await client`select count(*)::int as n from time_series_data where entity_id = 'served'`
+        expect(row?.n).toBe(1)
+      } finally {
+        await client.end()
+      }
+
+      // The directory is locked while served.
+      const busy = await runCli(['status', '--data-dir', dataDir])
+      expect(busy.code).toBe(1)
+      expect(busy.stderr).toMatch(/is in use by 'drizzle-timescale serve'/)
+
+      child.kill('SIGTERM')
+      expect(await child.exited).toBe(0)
+      const stderr = await new Response(child.stderr).text()
+      expect(stderr).toContain('serve: client connected from 127.0.0.1:')
+      expect(stderr).toContain('serve: stopped')
+    } finally {
+      child.kill('SIGKILL')
+    }
+
+    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false)
+    const tsdb = await createEmbeddedDatabase({ dataDir })
+    try {
+      const [row] = await queryRows<{ n: number; hypertable: number }>(
+        tsdb.db,
+        sql`select (select count(*)::int from time_series_data where entity_id = 'served') as n,
+                   (select count(*)::int from timescaledb_information.hypertables where hypertable_name = 'served_table') as hypertable`,
+      )
+      expect(row).toEqual({ n: 1, hypertable: 1 })
+    } finally {
+      await tsdb.close()
+    }
+  })
+
+  test('a port in use is a runtime error naming the port', async () => {
+    const server = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
+    try {
+      const run = await runCli(['serve', '--port', String(server.port), '--data-dir', join(folder, 'busy-port')])
+      expect(run.code).toBe(1)
+      expect(run.stderr.trimEnd().split('\n').at(-1)).toBe(
+        `drizzle-timescale: port ${server.port} on 127.0.0.1 is in use: choose another with --port`,
+      )
+    } finally {
+      server.stop(true)
+    }
+  })
+})
