@@ -63,12 +63,20 @@ export class ProgressReporter {
     }
   }
 
+  /** Prints a message line (a rejected row, a warning) without garbling the bar, which the next update redraws. */
+  log(text: string): void {
+    this.#options.stream.write(`${this.#options.isTTY && this.#drawn ? '\r\x1b[2K' : ''}${text}\n`)
+    this.#drawn = false
+    this.#lastRender = Number.NEGATIVE_INFINITY
+  }
+
   /** Prints the final line: rows, time taken, average rate (the bar is replaced by it on a TTY). */
   finish(state: ProgressState): void {
     const seconds = (this.#options.now() - this.#started) / 1000
     const rejected = state.rejected ? `, ${formatCount(state.rejected)} rejected` : ''
     const line = `${this.#options.label}: ${formatCount(state.rows)} rows${rejected} in ${seconds.toFixed(1)} s (${formatCount(rate(state.rows, seconds))} rows/s)`
     this.#options.stream.write(`${this.#options.isTTY && this.#drawn ? '\r\x1b[2K' : ''}${line}\n`)
+    this.#drawn = false
   }
 
   /** The TTY form: `import [██████░░░░] 42% 12,345 rows 3,210 rows/s ETA 0:12`. */

@@ -164,3 +164,31 @@ test('import reads standard input with --format', async () => {
     await t.close()
   }
 })
+
+// `script` runs the CLI on a pseudo-terminal, so stderr is a TTY as in an interactive shell.
+const script = Bun.which('script')
+test.if(script !== null)('on a terminal, import draws a progress bar in place and prints rejected rows on lines of their own', async () => {
+  const target = targets[0]
+  if (!target) throw new Error('no target')
+  const t = await openCliTarget(target)
+  const folder = mkdtempSync(join(tmpdir(), 'dts-tty-'))
+  try {
+    const file = join(folder, 'data.csv')
+    writeFileSync(file, CSV)
+    const command = ['bun', join(import.meta.dir, '../../src/cli/main.ts'), 'import', file, '--batch-size', '2', ...t.args]
+    const child = Bun.spawn([script as string, '-qec', command.map((a) => `'${a}'`).join(' '), '/dev/null'], {
+      env: t.env,
+      stdout: 'pipe',
+      stderr: 'pipe',
+      stdin: 'ignore',
+    })
+    const output = await new Response(child.stdout).text()
+    await child.exited
+    expect(output).toMatch(/\r\x1b\[2Kimport \S+data\.csv {2}\[[█░]{24}\] \d+% {2}\d+ rows {2}[\d,]+ rows\/s/)
+    expect(output).toContain('\r\x1b[2Kline 8: 4 fields where the header has 5\r\n')
+    expect(output).toMatch(/\r\x1b\[2Kimport \S+data\.csv: 7 rows, 4 rejected in \d+\.\d s/)
+  } finally {
+    await t.close()
+    rmSync(folder, { recursive: true, force: true })
+  }
+})

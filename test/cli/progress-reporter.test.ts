@@ -43,6 +43,19 @@ describe('ProgressReporter on a TTY', () => {
     expect(f.writes.slice(0, 2).every((w) => w.startsWith('\r\x1b[2K') && !w.includes('\n'))).toBe(true)
   })
 
+  test('log() clears the bar before its line, and the next update redraws the bar at once', () => {
+    const f = fakes(true)
+    const p = f.reporter()
+    f.tick(1000)
+    p.update({ rows: 1, done: 1, total: 4 })
+    p.log('line 7: value is empty')
+    f.tick(10)
+    p.update({ rows: 2, done: 2, total: 4 })
+    expect(f.writes[1]).toBe('\r\x1b[2Kline 7: value is empty\n')
+    expect(f.writes[2]).toStartWith('\r\x1b[2Kimport data.csv  [')
+    expect(f.writes).toHaveLength(3)
+  })
+
   test('without a known total: no bar and no ETA', () => {
     const f = fakes(true)
     const p = f.reporter('import stdin')
@@ -80,6 +93,12 @@ describe('ProgressReporter when not a TTY', () => {
       'import data.csv: 1,000 rows, 3 rejected in 4.0 s (250 rows/s)\n',
     ])
     expect(f.writes.join('')).not.toMatch(/[\r\x1b]/)
+  })
+
+  test('log() writes a plain line', () => {
+    const f = fakes(false)
+    f.reporter().log('line 3: not valid JSON')
+    expect(f.writes).toEqual(['line 3: not valid JSON\n'])
   })
 
   test('a job shorter than the interval prints only the final line', () => {

@@ -75,12 +75,12 @@ export const importCommand: Command = {
         progress,
         ...(rejects ? { rejects } : {}),
         onReject(line, error) {
-          if (printed++ < PRINTED_REJECTS) context.stderr.write(`line ${line}: ${error}\n`)
+          if (printed++ < PRINTED_REJECTS) progress.log(`line ${line}: ${error}`)
         },
         signal: context.signal,
       })
       if (summary.rejected > PRINTED_REJECTS) {
-        context.stderr.write(`... and ${formatCount(summary.rejected - PRINTED_REJECTS)} more rejected rows${rejects ? ` (all in ${rejects.path})` : ''}\n`)
+        progress.log(`... and ${formatCount(summary.rejected - PRINTED_REJECTS)} more rejected rows${rejects ? ` (all in ${rejects.path})` : ''}`)
       }
       context.stdout.write(
         `Imported ${path === '-' ? 'stdin' : path} into the ${target.where}: ${formatCount(summary.rows)} rows read, ` +
