@@ -58,6 +58,12 @@ if command -v flock >/dev/null 2>&1; then
 fi
 
 status=0
+# A replica made by scripts/native-db-replica.sh runs from the same chroot: stop it first.
+if [ -f "$DIR/var/lib/postgresql/$PG_MAJOR/replica/postmaster.pid" ]; then
+  log "stopping cluster $PG_MAJOR/replica"
+  inchroot pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" replica stop -m fast </dev/null || true
+  rm -f "$DIR/replica-url"
+fi
 if pid="$(running_pid)"; then
   log "stopping cluster $PG_MAJOR/$CLUSTER (pid $pid)"
   if ! inchroot pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" "$CLUSTER" stop -m fast </dev/null; then
