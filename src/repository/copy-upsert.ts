@@ -1,5 +1,7 @@
 import type postgres from 'postgres'
+import { ErrorCodes } from '../errors.ts'
 import { COPY_COLUMNS, copyText } from '../internal/copy-text.ts'
+import { toTimescaleError } from '../to-timescale-error.ts'
 import type { ValidRecord } from '../validation/index.ts'
 
 /*
@@ -31,14 +33,43 @@ const UPSERT_FROM_STAGING = `insert into time_series_data (${COPY_COLUMNS})
  * staging table, upsert from it, empty it. All or nothing.
  */
 export async function copyUpsert(sql: postgres.Sql, chunks: readonly (readonly ValidRecord[])[]): Promise<void> {
-  await sql.begin(async (tx) => {
-    await tx.unsafe(ENSURE_STAGING)
-    for (const [index, chunk] of chunks.entries()) {
-      if (index > 0) await tx.unsafe('truncate drizzle_timescale_staging')
-      await copyInto(tx, chunk)
-      await tx.unsafe(UPSERT_FROM_STAGING)
+  let ended = () => {}
+  const transactionEnded = new Promise<void>((resolve) => {
+    ended = resolve
+  })
+  const transaction = sql.begin(async (tx) => {
+    try {
+      await tx.unsafe(ENSURE_STAGING)
+      for (const [index, chunk] of chunks.entries()) {
+        if (index > 0) await tx.unsafe('truncate drizzle_timescale_staging')
+        await copyInto(tx, chunk)
+        await tx.unsafe(UPSERT_FROM_STAGING)
+      }
+    } catch (error) {
+      if (toTimescaleError(error).code === ErrorCodes.CONNECTION) await neverAfter(transactionEnded)
+      throw error
     }
   })
+  await transaction.finally(ended)
+}
+
+/**
+ * When the connection died in a transaction, postgres.js 3.4.9 rejects `begin()` with the close
+ * error, and then sends ROLLBACK from `begin()`'s own catch on the dead connection: an uncaught
+ * TypeError from a setImmediate that ends the process (porsager/postgres#1208), or, once the
+ * connection object reconnected for another query, a ROLLBACK in someone else's session. The
+ * server has rolled back already, so the callback never settles once `begin()` has; if `begin()`
+ * has not settled within 10 s (the connection was not closed after all), the error goes on.
+ */
+async function neverAfter(transactionEnded: Promise<void>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const grace = new Promise<'grace'>((resolve) => {
+    timer = setTimeout(() => resolve('grace'), 10_000)
+    timer.unref?.()
+  })
+  const first = await Promise.race([transactionEnded.then(() => 'ended' as const), grace])
+  clearTimeout(timer)
+  if (first === 'ended') await new Promise<never>(() => {})
 }
 
 /** postgres.js's pending query; `reject` is its (untyped) own property, called on every failure. */
