@@ -189,6 +189,45 @@ export interface HealthCheckResult {
   timestamp: Date
   connection: { host: string; port: number; ssl: boolean }
   errors?: string[]
+  /** With read replicas: the primary, then each replica (see docs/replicas.md). */
+  nodes?: NodeHealth[]
+}
+
+/** One database node of a client with read replicas, as `healthCheck()` reports it. */
+export interface NodeHealth {
+  role: 'primary' | 'replica'
+  host: string
+  port: number
+  /** The primary: reachable and migrated. A replica: reachable, in recovery, within `maxReplicaLagSeconds`. */
+  healthy: boolean
+  /** How far behind the primary its data may be, in seconds (an upper bound; 0 for the primary; `null` when unknown). */
+  lagSeconds: number | null
+  /** Lag-tolerant reads routed to this node since the client was made (fallbacks to the primary included). */
+  reads: number
+  /** When the node was last checked (`null`: not yet). */
+  checkedAt: Date | null
+  error?: string
+}
+
+/** Where a read goes: what `client.routeFor(operation)` answers. */
+export interface ReadRoute {
+  role: 'primary' | 'replica'
+  host: string
+  port: number
+}
+
+/** Read replicas of the primary (connecting factories only); see docs/replicas.md. */
+export interface ReplicaOptions {
+  /**
+   * `postgres://` URLs of streaming replicas of the primary. Reads that tolerate lag
+   * (`getRecords`, `getLatestValues`, `getAggregate`, `getTimeBuckets`, `streamRecords`) go to a
+   * healthy one, round-robin; everything else goes to the primary.
+   */
+  replicas?: readonly string[]
+  /** A replica whose data may be older than this many seconds is skipped (default 30). */
+  maxReplicaLagSeconds?: number
+  /** How long a replica's health check result is used before it is checked again, in ms (default 5,000). */
+  replicaHealthCheckIntervalMs?: number
 }
 
 /** Retry of connection failures, serialization failures and deadlocks (idempotent operations only). */
@@ -216,7 +255,7 @@ export interface ConnectionOptions {
 }
 
 /** Options of every `ClientFactory` method. */
-export interface ClientConfig extends ConnectionOptions, RetryOptions {
+export interface ClientConfig extends ConnectionOptions, RetryOptions, ReplicaOptions {
   /** Default `limit` of range reads (default 1000). */
   defaultLimit?: number
 }

@@ -6,6 +6,7 @@ import { resolveClientConfig } from './client-config.ts'
 import { type PostgresTimescaleDatabase, connectPostgres } from './connect-postgres.ts'
 import { connectionFromEnvironment } from './connection-from-environment.ts'
 import { EMBEDDED_CONNECTION } from './connection-info.ts'
+import { refuseReplicas } from './replicas/replica-options.ts'
 import { TimescaleClient } from './timescale-client.ts'
 
 /** Options of {@link ClientFactory.embedded}. */
@@ -95,6 +96,7 @@ export class ClientFactory {
     if (db === null || typeof db !== 'object' || typeof (db as { execute?: unknown }).execute !== 'function') {
       throw new ValidationError('fromDrizzle needs a Drizzle PostgreSQL database', ErrorCodes.VALIDATION, { details: { field: 'db' } })
     }
+    refuseReplicas(options, 'fromDrizzle')
     return new TimescaleClient(db, { config: options ?? {} })
   }
 
@@ -111,6 +113,7 @@ export class ClientFactory {
    */
   static async embedded(options: EmbeddedClientConfig = {}): Promise<TimescaleClient<EmbeddedDrizzle>> {
     resolveClientConfig(options)
+    refuseReplicas(options, 'embedded')
     if (options.dataDir !== undefined && (typeof options.dataDir !== 'string' || options.dataDir === '')) {
       throw new ValidationError('dataDir must be a non-empty path', ErrorCodes.VALIDATION, { details: { field: 'dataDir' } })
     }

@@ -7,6 +7,8 @@ import { checkNumber, checkString } from './check-option.ts'
 import { resolveClientConfig } from './client-config.ts'
 import { connectionInfoOf } from './connection-info.ts'
 import { toPostgresOptions } from './connection-options.ts'
+import { connectReplicas } from './replicas/connect-replicas.ts'
+import { resolveReplicaOptions } from './replicas/replica-options.ts'
 import { TimescaleClient } from './timescale-client.ts'
 import { withRetry } from './with-retry.ts'
 
@@ -31,6 +33,7 @@ export async function connectPostgres(
   config: ClientConfig = {},
 ): Promise<TimescaleClient<PostgresTimescaleDatabase>> {
   const resolved = resolveClientConfig(config)
+  const replicaOptions = resolveReplicaOptions(config)
   const sql = typeof source === 'string' ? poolFromUrl(source, config) : poolFromConfig(source, config)
   const target = describeTarget(sql)
   try {
@@ -40,10 +43,21 @@ export async function connectPostgres(
     throw toConnectError(error, target)
   }
   const db = drizzle(sql, { schema }) as PostgresTimescaleDatabase
+  const reads = await connectReplicas(db, connectionInfoOf(sql), replicaOptions, (url) => {
+    const pool = poolFromUrl(url, config)
+    const replica = drizzle(pool, { schema }) as PostgresTimescaleDatabase
+    return { db: replica, connection: connectionInfoOf(pool), release: (timeout: number) => pool.end({ timeout }) }
+  }).catch(async (error: unknown) => {
+    await sql.end({ timeout: 0 }).catch(() => {})
+    throw error
+  })
   return new TimescaleClient(db, {
     config,
     connection: connectionInfoOf(sql),
-    release: (timeout) => sql.end({ timeout }),
+    ...(reads ? { reads } : {}),
+    release: async (timeout) => {
+      await Promise.all([sql.end({ timeout }), reads?.close(timeout)])
+    },
   })
 }
 

@@ -25,6 +25,7 @@ import type {
   InsertManyOptions,
   LatestValue,
   ListEntitiesOptions,
+  ReadRoute,
   StoredRecord,
   StreamOptions,
   TimeBucketOptions,
@@ -37,6 +38,7 @@ import { checkNumber } from './check-option.ts'
 import { type ResolvedClientConfig, resolveClientConfig } from './client-config.ts'
 import { type ConnectionInfo, connectionInfoOf } from './connection-info.ts'
 import { type HealthCheckOptions, checkHealth } from './health-check.ts'
+import type { ReadRouter } from './replicas/read-router.ts'
 import { retryStream } from './retry-stream.ts'
 import { withRetry } from './with-retry.ts'
 
@@ -57,6 +59,8 @@ export interface TimescaleClientInit {
    * queries; omitted when the caller owns the database.
    */
   release?: (timeoutSeconds: number) => Promise<void>
+  /** Routes lag-tolerant reads to read replicas (made by the connecting factories from `replicas`). */
+  reads?: ReadRouter<AnyPgDatabase>
 }
 
 /**
@@ -84,6 +88,10 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
   readonly #release: ((timeoutSeconds: number) => Promise<void>) | undefined
   readonly #closed = new AbortController()
   #closing: Promise<void> | undefined
+  readonly #init: TimescaleClientInit
+  readonly #reads: ReadRouter<TDb> | undefined
+  readonly #routedDb: TDb | undefined
+  #primaryView: TimescaleClient<TDb> | undefined
 
   /** Prefer {@link ClientFactory}; this wraps `db` without checking the connection. */
   constructor(db: TDb, init: TimescaleClientInit = {}) {
@@ -91,6 +99,9 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
     this.#db = db
     this.#connection = { ...(init.connection ?? connectionInfoOf((db as { $client?: unknown }).$client)) }
     this.#release = init.release
+    this.#init = init
+    this.#reads = init.reads as ReadRouter<TDb> | undefined
+    this.#routedDb = this.#reads?.drizzle()
   }
 
   /**
@@ -106,7 +117,45 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
    */
   get db(): TDb {
     this.#assertOpen()
-    return this.#db
+    return this.#routedDb ?? this.#db
+  }
+
+  /**
+   * With read replicas: this client with every read on the primary, for reads that must see the
+   * client's own writes (read-your-writes). It shares the pools; closing either closes both.
+   * Without replicas it is the client itself.
+   *
+   * @example
+   * ```ts
+   * await client.insertRecord(record)
+   * const [latest] = await client.primary.getLatestValues([record.entity_id])
+   * ```
+   * @see docs/replicas.md
+   */
+  get primary(): TimescaleClient<TDb> {
+    if (!this.#reads) return this
+    if (!this.#primaryView) {
+      const view = new TimescaleClient(this.#db, { ...this.#init, reads: undefined, release: (timeout) => this.close({ timeout }) })
+      if (this.closed) view.#closed.abort()
+      else this.#closed.signal.addEventListener('abort', () => view.#closed.abort(), { once: true })
+      this.#primaryView = view
+    }
+    return this.#primaryView
+  }
+
+  /**
+   * Where a call of `operation` (a method name) would go now: a replica for a lag-tolerant read
+   * when one is healthy, else the primary. Nothing is queried.
+   *
+   * @example
+   * ```ts
+   * client.routeFor('getRecords') // { role: 'replica', host: 'replica-1', port: 5432 }
+   * client.routeFor('insertRecord') // { role: 'primary', ... }
+   * ```
+   */
+  routeFor(operation: string): ReadRoute {
+    if (this.#reads) return this.#reads.routeFor(operation)
+    return { role: 'primary', host: this.#connection.host, port: this.#connection.port }
   }
 
   /** `true` once `close()` was called. */
@@ -150,7 +199,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
    * ```
    */
   getRecords(entityId: string, range: TimeRange): Promise<StoredRecord[]> {
-    return this.#run('getRecords', () => getRecords(this.#db, entityId, this.#withLimit(range)))
+    return this.#read('getRecords', (db) => getRecords(db, entityId, this.#withLimit(range)))
   }
 
   /**
@@ -162,7 +211,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
    * ```
    */
   getLatestValues(entityIds: readonly string[]): Promise<LatestValue[]> {
-    return this.#run('getLatestValues', () => getLatestValues(this.#db, entityIds))
+    return this.#read('getLatestValues', (db) => getLatestValues(db, entityIds))
   }
 
   /**
@@ -174,7 +223,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
    * ```
    */
   getAggregate(entityId: string, func: AggregateFunction, column: ValueColumn, range: TimeRange): Promise<number | null> {
-    return this.#run('getAggregate', () => getAggregate(this.#db, entityId, func, column, range))
+    return this.#read('getAggregate', (db) => getAggregate(db, entityId, func, column, range))
   }
 
   /**
@@ -187,7 +236,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
    * @see https://docs.timescale.com/api/latest/hyperfunctions/time_bucket/
    */
   getTimeBuckets(entityId: string, interval: string, range: TimeRange, options?: TimeBucketOptions): Promise<TimeBucketResult[]> {
-    return this.#run('getTimeBuckets', () => getTimeBuckets(this.#db, entityId, interval, range, this.#withBucketLimit(options)))
+    return this.#read('getTimeBuckets', (db) => getTimeBuckets(db, entityId, interval, range, this.#withBucketLimit(options)))
   }
 
   /**
@@ -204,16 +253,16 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
     this.#assertOpen()
     const descending = options?.order === 'desc'
     // Created now so that invalid arguments throw here, as the repository's stream does.
-    let first: AsyncIterable<StoredRecord> | undefined = streamRecords(this.#db, entityId, range, options)
+    let first: AsyncIterable<StoredRecord> | undefined = this.#readStream((db) => streamRecords(db, entityId, range, options))
     const open = (last: StoredRecord | undefined): AsyncIterable<StoredRecord> => {
       this.#assertOpen()
       const fresh = first
       first = undefined
       if (fresh) return fresh
-      if (!last) return streamRecords(this.#db, entityId, range, options)
+      if (!last) return this.#readStream((db) => streamRecords(db, entityId, range, options))
       // Resume after `last`: `to` is exclusive already; `from` is inclusive, so skip `last` itself.
       const resumed = descending ? { ...range, to: last.time } : { ...range, from: last.time }
-      return skipTime(streamRecords(this.#db, entityId, resumed, options), descending ? undefined : last.time)
+      return skipTime(this.#readStream((db) => streamRecords(db, entityId, resumed, options)), descending ? undefined : last.time)
     }
     return this.#guardStream(retryStream(open, this.#retryOptions('streamRecords')))
   }
@@ -281,7 +330,11 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
       const message = `${ErrorCodes.CLIENT_CLOSED}: the client was closed`
       return { isHealthy: false, responseTimeMs: 0, timestamp: new Date(), connection: { ...this.#connection }, errors: [message] }
     }
-    return checkHealth(this.#db, this.#connection, options)
+    const health = await checkHealth(this.#db, this.#connection, options)
+    if (!this.#reads) return health
+    await this.#reads.checkAll()
+    const error = health.errors?.join('; ')
+    return { ...health, nodes: this.#reads.nodes({ healthy: health.isHealthy, checkedAt: health.timestamp, ...(error ? { error } : {}) }) }
   }
 
   /**
@@ -331,6 +384,16 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
     } catch (error) {
       throw this.#closedInstead(error)
     }
+  }
+
+  /** A lag-tolerant read: on a healthy replica when there is one (see {@link ReadRouter}). */
+  #read<T>(operation: string, fn: (db: TDb) => Promise<T>): Promise<T> {
+    const reads = this.#reads
+    return this.#run(operation, reads ? () => reads.run(fn) : () => fn(this.#db))
+  }
+
+  #readStream(open: (db: TDb) => AsyncIterable<StoredRecord>): AsyncIterable<StoredRecord> {
+    return this.#reads ? this.#reads.stream(open) : open(this.#db)
   }
 
   async *#guardStream(stream: AsyncIterable<StoredRecord>): AsyncGenerator<StoredRecord, void, undefined> {
