@@ -7,6 +7,7 @@ import { ClientFactory, type PostgresTimescaleDatabase, type TimescaleClient } f
 import { migrate } from '../../src/migrate.ts'
 import { timeSeriesData } from '../../src/schema/index.ts'
 import type { TimeSeriesRecord } from '../../src/types.ts'
+import { tcpProxy } from '../client/tcp-proxy.ts'
 import { type ReplicaPair, replicaPairUnavailable, startReplicaPair } from './replica-pair.ts'
 
 const unavailable = replicaPairUnavailable()
@@ -103,6 +104,10 @@ describe.if(unavailable === undefined)('read replicas on a real primary + stream
     expect(client.primary.routeFor('getRecords')).toEqual({ role: 'primary', host: '127.0.0.1', port: primaryPort })
   })
 
+  test('migrate(client.db) runs on the primary (a transaction), not on the replica', async () => {
+    expect(await migrate(client.db)).toEqual({ applied: [] })
+  })
+
   test('writes to the primary become visible in reads served by the replica', async () => {
     const before = (await client.healthCheck()).nodes?.[1]?.reads ?? 0
     await client.insertManyRecords(readings('visible', 500))
@@ -182,6 +187,34 @@ describe.if(unavailable === undefined)('read replicas on a real primary + stream
     const reads = (await client.healthCheck()).nodes?.[1]?.reads ?? 0
     expect(await client.getRecords('outage', { ...DAY, limit: 5 })).toHaveLength(5)
     expect((await client.healthCheck()).nodes?.[1]).toMatchObject({ healthy: true, reads: reads + 1 })
+  })
+
+  test('with the primary unreachable, lag-tolerant reads keep working on the replica; writes fail', async () => {
+    const primary = new URL(withDatabase(pair.primaryUrl, database))
+    const proxy = await tcpProxy(primary.hostname, Number(primary.port))
+    primary.port = String(proxy.port)
+    const cut = await ClientFactory.fromConnectionString(primary.href, {
+      replicas: [withDatabase(pair.replicaUrl, database)],
+      replicaHealthCheckIntervalMs: 100,
+      maxRetries: 0,
+      connectTimeout: 2,
+    })
+    try {
+      await proxy.stop()
+      await Bun.sleep(150)
+      const health = await cut.healthCheck()
+      expect(health.isHealthy).toBe(false)
+      expect(health.nodes?.map((n) => [n.role, n.healthy])).toEqual([
+        ['primary', false],
+        ['replica', true],
+      ])
+      expect(cut.routeFor('getAggregate').role).toBe('replica')
+      expect(await cut.getAggregate('visible', 'count', 'value', DAY)).toBe(500)
+      const write = cut.insertRecord({ entity_id: 'nowhere', time: new Date(), value: 1 })
+      await expect(write).rejects.toMatchObject({ code: 'CONNECTION_ERROR' })
+    } finally {
+      await cut.close({ timeout: 1 })
+    }
   })
 
   test('a replica URL that points at a primary, or at nothing, is reported and never used', async () => {

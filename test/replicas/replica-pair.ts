@@ -4,7 +4,7 @@
  * install in that directory (about a minute and 700 MB the first time) is reused by later runs.
  */
 import { homedir } from 'node:os'
-import { join } from 'node:path'
+import { dirname, join } from 'node:path'
 
 export interface ReplicaPair {
   primaryUrl: string
@@ -63,11 +63,40 @@ async function startPrimary(): Promise<string> {
   throw new Error(`no free port pair from ${FIRST_PORT}`)
 }
 
+/**
+ * Holds `${dir}.tests.lock` until `release()` (or until this process exits: the holder reads our
+ * stdin and ends at EOF), so that two test runs on one machine never stop each other's pair.
+ */
+async function lockPair(): Promise<() => Promise<void>> {
+  const holder = Bun.spawn(['flock', '-w', '240', `${dir}.tests.lock`, 'sh', '-c', 'echo locked; exec cat >/dev/null'], {
+    stdin: 'pipe',
+    stdout: 'pipe',
+    stderr: 'inherit',
+  })
+  const reader = holder.stdout.getReader()
+  const { value } = await reader.read()
+  if (!new TextDecoder().decode(value).includes('locked')) throw new Error(`another test run held ${dir}.tests.lock for 240 s`)
+  reader.releaseLock()
+  return async () => {
+    holder.stdin.end()
+    await holder.exited
+  }
+}
+
 /** Starts (installing on first use) the pair's primary, then its replica. */
 export async function startReplicaPair(): Promise<ReplicaPair> {
-  const primaryUrl = await startPrimary()
+  await Bun.$`mkdir -p ${dirname(dir)}`.quiet()
+  const unlock = await lockPair()
+  let primaryUrl: string
+  let replicaUrl: string
   const startReplica = () => script('native-db-replica.sh', ['start'])
-  const replicaUrl = await startReplica()
+  try {
+    primaryUrl = await startPrimary()
+    replicaUrl = await startReplica()
+  } catch (error) {
+    await unlock()
+    throw error
+  }
   return {
     primaryUrl,
     replicaUrl,
@@ -76,7 +105,11 @@ export async function startReplicaPair(): Promise<ReplicaPair> {
     },
     startReplica,
     stop: async () => {
-      await script('native-db-stop.sh', [])
+      try {
+        await script('native-db-stop.sh', [])
+      } finally {
+        await unlock()
+      }
     },
   }
 }

@@ -27,12 +27,13 @@ const SECOND_LOOK_MS = 100
  * commit made before that read, and its lag is at most the time since. If not (also after a second
  * look), the lag is the smaller of the age of the last transaction it replayed
  * (`now() - pg_last_xact_replay_timestamp()`, which overstates it after the primary was idle) and
- * the time since it was last seen caught up. Without the primary, a replica that has replayed all
- * the WAL it received counts as current. Every function used is executable by any role.
+ * the time since it was last seen caught up. Without the primary (no answer within
+ * `primaryTimeoutMs`), a replica that has replayed all the WAL it received counts as current.
+ * Every function used is executable by any role.
  *
  * @example
  * ```ts
- * const { inRecovery, lagSeconds } = await measureReplica(primaryDb, replicaDb, undefined)
+ * const { inRecovery, lagSeconds } = await measureReplica(primaryDb, replicaDb, undefined, 1000)
  * ```
  * @see https://www.postgresql.org/docs/current/functions-admin.html#FUNCTIONS-RECOVERY-CONTROL
  */
@@ -40,12 +41,10 @@ export async function measureReplica(
   primary: AnyPgDatabase,
   replica: AnyPgDatabase,
   lastCaughtUpAt: number | undefined,
+  primaryTimeoutMs: number,
 ): Promise<ReplicaMeasurement> {
   const askedAt = Date.now()
-  const primaryLsn = await queryRows<{ lsn: string }>(primary, sql`select pg_current_wal_lsn()::text as lsn`).then(
-    ([row]) => row?.lsn ?? null,
-    () => null,
-  )
+  const primaryLsn = await readPrimaryLsn(primary, primaryTimeoutMs)
   let row = await readReplica(replica, primaryLsn)
   if (row.in_recovery && row.caught_up === false) {
     await new Promise((resolve) => setTimeout(resolve, SECOND_LOOK_MS))
@@ -59,6 +58,23 @@ export async function measureReplica(
     (value): value is number => value !== null,
   )
   return { inRecovery: true, lagSeconds: bounds.length ? rounded(Math.min(...bounds)) : null }
+}
+
+/** The primary's current WAL position, or `null` when it does not answer in time. */
+async function readPrimaryLsn(primary: AnyPgDatabase, timeoutMs: number): Promise<string | null> {
+  let timer: ReturnType<typeof setTimeout> | undefined
+  const timeout = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), timeoutMs)
+  })
+  const lsn = queryRows<{ lsn: string }>(primary, sql`select pg_current_wal_lsn()::text as lsn`).then(
+    ([row]) => row?.lsn ?? null,
+    () => null,
+  )
+  try {
+    return await Promise.race([lsn, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
 }
 
 async function readReplica(replica: AnyPgDatabase, primaryLsn: string | null): Promise<ReplicaRow> {

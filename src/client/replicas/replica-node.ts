@@ -90,7 +90,8 @@ export class ReplicaNode<TDb extends AnyPgDatabase> {
       timer = setTimeout(() => reject(new Error(`replica check timed out after ${checkTimeoutMs} ms`)), checkTimeoutMs)
     })
     try {
-      const found = await Promise.race([measureReplica(this.#primary, this.db, this.#caughtUpAt), timeout])
+      const measuring = measureReplica(this.#primary, this.db, this.#caughtUpAt, checkTimeoutMs / 2)
+      const found = await Promise.race([measuring, timeout])
       if (generation !== this.#generation) return
       if (found.caughtUpAt !== undefined) this.#caughtUpAt = found.caughtUpAt
       const lag = found.lagSeconds
