@@ -8,6 +8,15 @@ export class InterruptedError extends Error {
 }
 
 /**
+ * Lets the event loop run (signal handlers included). The embedded database answers queries
+ * synchronously inside promises, so a loop of awaited queries never reaches the event loop on its
+ * own, and SIGINT would wait for the whole job.
+ */
+export function yieldToEventLoop(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve))
+}
+
+/**
  * The one line printed for a failure: the error's message (a database error mapped to the
  * package's errors first), with a hint where one helps, on one line, passwords redacted.
  */

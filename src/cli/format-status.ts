@@ -8,7 +8,8 @@ export function formatStatus(status: TimescaleStatus, where: string): string {
     out.push(`PostgreSQL ${status.postgresVersion}, ${where}: TimescaleDB is not installed in this database`)
     return out.join('\n')
   }
-  out.push(`TimescaleDB ${status.timescaledbVersion} (license: ${status.license ?? 'unknown'}) on PostgreSQL ${status.postgresVersion}, ${where}`)
+  const license = status.license ?? 'unknown'
+  out.push(`TimescaleDB ${status.timescaledbVersion} (license: ${license}) on PostgreSQL ${status.postgresVersion}, ${where}`)
   if (status.license !== 'timescale') out.push('Apache edition: no compression, continuous aggregates or policies')
 
   out.push('', 'Hypertables')

@@ -74,7 +74,8 @@ export class ProgressReporter {
   finish(state: ProgressState): void {
     const seconds = (this.#options.now() - this.#started) / 1000
     const rejected = state.rejected ? `, ${formatCount(state.rejected)} rejected` : ''
-    const line = `${this.#options.label}: ${formatCount(state.rows)} rows${rejected} in ${seconds.toFixed(1)} s (${formatCount(rate(state.rows, seconds))} rows/s)`
+    const speed = `${formatCount(rate(state.rows, seconds))} rows/s`
+    const line = `${this.#options.label}: ${formatCount(state.rows)} rows${rejected} in ${seconds.toFixed(1)} s (${speed})`
     this.#options.stream.write(`${this.#options.isTTY && this.#drawn ? '\r\x1b[2K' : ''}${line}\n`)
     this.#drawn = false
   }

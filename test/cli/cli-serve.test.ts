@@ -9,22 +9,34 @@ import { createEmbeddedDatabase } from '../../src/embedded/index.ts'
 import { queryRows } from '../../src/internal/query-rows.ts'
 import { MAIN, REPO, cliEnv, runCli } from './cli-harness.ts'
 
-/** Reads a stream until `pattern` matches what was read so far; returns that text. */
-async function readUntil(stream: ReadableStream<Uint8Array>, pattern: RegExp, timeoutMs = 30_000): Promise<string> {
-  const reader = stream.getReader()
-  const decoder = new TextDecoder()
+/** Collects a stream in the background: `waitFor` resolves once the text read so far matches. */
+function collect(stream: ReadableStream<Uint8Array>) {
   let text = ''
-  const deadline = Date.now() + timeoutMs
-  try {
-    while (!pattern.test(text)) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; got: ${text}`)
-      const { value, done } = await reader.read()
-      if (done) throw new Error(`stream ended before ${pattern}; got: ${text}`)
-      text += decoder.decode(value, { stream: true })
+  const waiters: (() => void)[] = []
+  const done = (async () => {
+    const decoder = new TextDecoder()
+    for await (const chunk of stream) {
+      text += decoder.decode(chunk, { stream: true })
+      for (const wake of waiters.splice(0)) wake()
     }
+    for (const wake of waiters.splice(0)) wake()
     return text
-  } finally {
-    reader.releaseLock()
+  })()
+  let ended = false
+  done.finally(() => {
+    ended = true
+  })
+  return {
+    done,
+    async waitFor(pattern: RegExp, timeoutMs = 30_000): Promise<string> {
+      const deadline = Date.now() + timeoutMs
+      while (!pattern.test(text)) {
+        if (ended) throw new Error(`stream ended before ${pattern}; got: ${text}`)
+        if (Date.now() > deadline) throw new Error(`timed out waiting for ${pattern}; got: ${text}`)
+        await Promise.race([new Promise<void>((resolve) => waiters.push(resolve)), Bun.sleep(250)])
+      }
+      return text
+    },
   }
 }
 
@@ -45,7 +57,9 @@ describe('serve (embedded only)', () => {
       stderr: 'pipe',
     })
     try {
-      const banner = await readUntil(child.stdout, /^URL: \S+$/m)
+      const stdout = collect(child.stdout)
+      const stderrText = collect(child.stderr)
+      const banner = await stdout.waitFor(/^URL: \S+$/m)
       const url = /^URL: (\S+)$/m.exec(banner)?.[1] as string
       expect(url).toMatch(/^postgres:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres\?sslmode=disable$/)
       expect(banner).toContain('one connection at a time')
@@ -73,7 +87,7 @@ describe('serve (embedded only)', () => {
 
       child.kill('SIGTERM')
       expect(await child.exited).toBe(0)
-      const stderr = await new Response(child.stderr).text()
+      const stderr = await stderrText.done
       expect(stderr).toContain('serve: client connected from 127.0.0.1:')
       expect(stderr).toContain('serve: stopped')
     } finally {
@@ -106,4 +120,34 @@ describe('serve (embedded only)', () => {
       server.stop(true)
     }
   })
+})
+
+test('SIGINT stops a long seed at a batch boundary: exit 130, one line, the database closed and unlocked', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'dts-interrupt-'))
+  const dataDir = join(folder, 'tsdb')
+  try {
+    const child = Bun.spawn(['bun', MAIN, 'seed', '--days', '365', '--interval', '10 seconds', '--data-dir', dataDir], {
+      cwd: REPO,
+      env: cliEnv(),
+      stdout: 'pipe',
+      stderr: 'pipe',
+    })
+    try {
+      const stderrText = collect(child.stderr)
+      // The first plain progress line comes after 2 s of writing.
+      await stderrText.waitFor(/^seed: [\d,]+ rows/m)
+      child.kill('SIGINT')
+      expect(await child.exited).toBe(130)
+      const stderr = await stderrText.done
+      expect(stderr).toMatch(/^drizzle-timescale: interrupted after [\d,]+ of 37,843,200 records\n$/m)
+    } finally {
+      child.kill('SIGKILL')
+    }
+    expect(existsSync(join(dataDir, LOCK_FILE))).toBe(false)
+    const status = await runCli(['status', '--json', '--data-dir', dataDir])
+    expect(status.code).toBe(0)
+    expect(JSON.parse(status.stdout).hypertables[0].chunks).toBeGreaterThan(0)
+  } finally {
+    rmSync(folder, { recursive: true, force: true })
+  }
 })

@@ -80,7 +80,8 @@ export const importCommand: Command = {
         signal: context.signal,
       })
       if (summary.rejected > PRINTED_REJECTS) {
-        progress.log(`... and ${formatCount(summary.rejected - PRINTED_REJECTS)} more rejected rows${rejects ? ` (all in ${rejects.path})` : ''}`)
+        const where = rejects ? ` (all in ${rejects.path})` : ''
+        progress.log(`... and ${formatCount(summary.rejected - PRINTED_REJECTS)} more rejected rows${where}`)
       }
       context.stdout.write(
         `Imported ${path === '-' ? 'stdin' : path} into the ${target.where}: ${formatCount(summary.rows)} rows read, ` +

@@ -100,7 +100,8 @@ export function formatBuckets(
   const present = values.filter((v): v is number => v !== null)
   const rows = buckets.reduce((n, b) => n + b.count, 0)
   const lines = [
-    `${entityId}: ${what} per ${interval}, ${formatTime(from)} to ${formatTime(to)}: ${buckets.length} buckets, ${formatCount(rows)} records`,
+    `${entityId}: ${what} per ${interval}, ${formatTime(from)} to ${formatTime(to)}: ` +
+      `${buckets.length} buckets, ${formatCount(rows)} records`,
     '',
     formatTable(
       [{ header: 'bucket' }, { header: what, align: 'right' }, { header: 'records', align: 'right' }],
@@ -110,7 +111,8 @@ export function formatBuckets(
     sparkline(values, width),
   ]
   if (present.length > 0) {
-    lines.push(`min ${formatNumber(Math.min(...present))}  max ${formatNumber(Math.max(...present))}  (${formatTime(buckets[0]?.bucket ?? null)} to ${formatTime(buckets.at(-1)?.bucket ?? null)})`)
+    const span = `${formatTime(buckets[0]?.bucket ?? null)} to ${formatTime(buckets.at(-1)?.bucket ?? null)}`
+    lines.push(`min ${formatNumber(Math.min(...present))}  max ${formatNumber(Math.max(...present))}  (${span})`)
   }
   return lines.join('\n')
 }

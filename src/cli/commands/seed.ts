@@ -3,7 +3,7 @@ import { canonicalTimeFromText } from '../../internal/iso-time.ts'
 import { validateInterval } from '../../validation/index.ts'
 import { TimescaleClientError } from '../../errors.ts'
 import type { Command } from '../cli-context.ts'
-import { InterruptedError } from '../cli-error-line.ts'
+import { InterruptedError, yieldToEventLoop } from '../cli-error-line.ts'
 import { openCliDatabase } from '../open-cli-database.ts'
 import { choiceOption, integerOption, parseCommandArgs, stringOption } from '../parse-command-args.ts'
 import { ProgressReporter, formatCount } from '../progress-reporter.ts'
@@ -73,7 +73,9 @@ export const seedCommand: Command = {
     )
     const total = entities.length * Math.floor((end - from) / stepMs)
     if (total > MAX_RECORDS) {
-      throw new UsageError(`seed: that is ${formatCount(total)} records; at most ${formatCount(MAX_RECORDS)} (fewer --entities or --days, or a longer --interval)`)
+      throw new UsageError(
+        `seed: that is ${formatCount(total)} records; at most ${formatCount(MAX_RECORDS)} (fewer --entities or --days, or a longer --interval)`,
+      )
     }
 
     const target = await openCliDatabase(args, context, 'seed')
@@ -83,6 +85,7 @@ export const seedCommand: Command = {
       const started = performance.now()
       let rows = 0
       for (const batch of generateSeedRecords(entities, from, end, stepMs, BATCH_SIZE)) {
+        await yieldToEventLoop()
         if (context.signal.aborted) throw new InterruptedError(`interrupted after ${formatCount(rows)} of ${formatCount(total)} records`)
         await insertManyRecords(target.db, batch)
         rows += batch.length
@@ -90,13 +93,15 @@ export const seedCommand: Command = {
       }
       progress.finish({ rows, done: rows, total })
       const seconds = (performance.now() - started) / 1000
+      const queryRange =
+        args.values.end === undefined && days === 1
+          ? ''
+          : ` --from ${new Date(from).toISOString()} --to ${new Date(end + stepMs).toISOString()}`
       context.stdout.write(
         `Seeded the ${target.where}: ${entities.length} entities (${useCases.join(', ')}), ${formatCount(rows)} records ` +
           `from ${new Date(from + stepMs).toISOString()} to ${new Date(end).toISOString()}, in ${seconds.toFixed(1)} s\n` +
           `Entities: ${entities.map((e) => e.entity.entity_id).join(', ')}\n` +
-          `Look at one: drizzle-timescale query ${entities[0]?.entity.entity_id}${
-            args.values.end === undefined && days === 1 ? '' : ` --from ${new Date(from).toISOString()} --to ${new Date(end + stepMs).toISOString()}`
-          }\n`,
+          `Look at one: drizzle-timescale query ${entities[0]?.entity.entity_id}${queryRange}\n`,
       )
       return ExitCode.OK
     } finally {

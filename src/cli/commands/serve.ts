@@ -93,7 +93,8 @@ function loopbackHost(host: string): string {
   if (host === '::1' || host === '[::1]') return '::1'
   if (/^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host)) return host
   throw new UsageError(
-    `--host ${host} is not a loopback address: serve listens on 127.0.0.1, ::1 or localhost only (the embedded database has no authentication)`,
+    `--host ${host} is not a loopback address: serve listens on 127.0.0.1, ::1 or localhost only ` +
+      '(the embedded database has no authentication)',
   )
 }
 

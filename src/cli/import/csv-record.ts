@@ -4,6 +4,7 @@ export const RECORD_COLUMNS = ['entity_id', 'time', 'value', 'value2', 'value3',
 export const REJECT_COLUMNS = ['_line', '_error'] as const
 
 const REQUIRED = ['entity_id', 'time', 'value']
+const COLUMN_LIST = RECORD_COLUMNS.join(', ')
 const NUMBER = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?$/
 
 /** A CSV header checked against the record's columns. */
@@ -17,12 +18,13 @@ export function checkCsvHeader(fields: string[]): CsvHeader {
   const known = new Set<string>([...RECORD_COLUMNS, ...REJECT_COLUMNS])
   const unknown = columns.filter((c) => !known.has(c))
   if (unknown.length > 0) {
-    throw new Error(`line 1: unknown column${unknown.length > 1 ? 's' : ''} ${unknown.map((c) => `'${c}'`).join(', ')} in the CSV header (columns: ${RECORD_COLUMNS.join(', ')})`)
+    const names = unknown.map((c) => `'${c}'`).join(', ')
+    throw new Error(`line 1: unknown column${unknown.length > 1 ? 's' : ''} ${names} in the CSV header (columns: ${COLUMN_LIST})`)
   }
   const repeated = columns.filter((c, i) => columns.indexOf(c) !== i)
   if (repeated.length > 0) throw new Error(`line 1: column '${repeated[0]}' appears twice in the CSV header`)
   const missing = REQUIRED.filter((c) => !columns.includes(c))
-  if (missing.length > 0) throw new Error(`line 1: the CSV header has no ${missing.join(', ')} column (columns: ${RECORD_COLUMNS.join(', ')})`)
+  if (missing.length > 0) throw new Error(`line 1: the CSV header has no ${missing.join(', ')} column (columns: ${COLUMN_LIST})`)
   return { columns }
 }
 

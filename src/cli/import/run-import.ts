@@ -1,7 +1,7 @@
 import type { AnyPgDatabase } from '../../internal/query-rows.ts'
 import { insertManyRecords } from '../../repository/index.ts'
 import type { TimeSeriesRecord } from '../../types.ts'
-import { InterruptedError } from '../cli-error-line.ts'
+import { InterruptedError, yieldToEventLoop } from '../cli-error-line.ts'
 import type { ProgressReporter } from '../progress-reporter.ts'
 import type { ImportReader, RowSource } from './import-reader.ts'
 import type { RejectsWriter } from './rejects-writer.ts'
@@ -49,6 +49,7 @@ export async function runImport(db: AnyPgDatabase, reader: ImportReader, options
     ...(options.totalBytes ? { total: options.totalBytes } : {}),
   })
   const flush = async () => {
+    await yieldToEventLoop()
     if (options.signal.aborted) throw new InterruptedError(`interrupted after ${summary.rows} rows (${summary.written} written)`)
     if (batch.length > 0) {
       const records = batch.map((r) => r.record) as unknown as TimeSeriesRecord[]

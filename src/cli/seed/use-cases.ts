@@ -43,7 +43,12 @@ export function simulateEntity(useCase: UseCase, index: number, random: SeededRa
       let battery = random.int(70, 100)
       const location = random.pick(['warehouse_a', 'warehouse_b', 'plant_north'])
       return {
-        entity: { entity_id: `temp_sensor_${n}`, entity_type: 'sensor', name: `Sensor ${n}, ${location} ${room}`, metadata: { location, room, sensor_type: 'DHT22' } },
+        entity: {
+          entity_id: `temp_sensor_${n}`,
+          entity_type: 'sensor',
+          name: `Sensor ${n}, ${location} ${room}`,
+          metadata: { location, room, sensor_type: 'DHT22' },
+        },
         read(time) {
           const warmth = daily(time)
           pressure = clamp(pressure + random.gaussian(0.05), 985, 1040)
