@@ -64,7 +64,8 @@ async function readHypertables(db: AnyPgDatabase): Promise<HypertableStatus[]> {
           (select d.num_partitions::int from timescaledb_information.dimensions d
             where d.hypertable_schema = h.hypertable_schema and d.hypertable_name = h.hypertable_name
               and d.dimension_type = 'Space' order by d.dimension_number limit 1) as partitions,
-          (select s.total_bytes::float8 from hypertable_detailed_size(format('%I.%I', h.hypertable_schema, h.hypertable_name)::regclass) s) as total_bytes
+          (select s.total_bytes::float8
+            from hypertable_detailed_size(format('%I.%I', h.hypertable_schema, h.hypertable_name)::regclass) s) as total_bytes
         from timescaledb_information.hypertables h order by 1, 2`,
   )
   const result: HypertableStatus[] = []
