@@ -58,6 +58,8 @@ export const ErrorCodes = {
   VALIDATION: 'VALIDATION_ERROR',
   /** Could not connect, or the connection broke. */
   CONNECTION: 'CONNECTION_ERROR',
+  /** No pooled connection came free within `acquireTimeout`. */
+  CONNECTION_TIMEOUT: 'CONNECTION_TIMEOUT',
   /** Wrong user name or password. */
   AUTHENTICATION: 'AUTHENTICATION_ERROR',
   /** A statement failed on the server for a reason not listed below. */

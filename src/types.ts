@@ -258,6 +258,13 @@ export interface ConnectionOptions {
 export interface ClientConfig extends ConnectionOptions, RetryOptions, ReplicaOptions {
   /** Default `limit` of range reads (default 1000). */
   defaultLimit?: number
+  /**
+   * Seconds a call may wait for a free pooled connection before it fails with a `ConnectionError`
+   * coded `CONNECTION_TIMEOUT` (not retried; nothing was sent). Default: no limit, calls queue as
+   * long as it takes. Counts the client's own calls only (not queries through `client.db`, nor
+   * reads routed to replicas); `insertManyRecords` with `parallel: n` takes n connections.
+   */
+  acquireTimeout?: number
 }
 
 /** Connection parameters for `ClientFactory.fromConfig`. */

@@ -6,10 +6,12 @@ import { resolveRetryOptions } from './retry-options.ts'
 export interface ResolvedClientConfig {
   retry: Required<RetryOptions>
   defaultLimit: number
+  /** `acquireTimeout` in milliseconds, or `undefined`: no limit. */
+  acquireTimeoutMs: number | undefined
 }
 
 /**
- * Validates the client part of a {@link ClientConfig} (retry options and `defaultLimit`) and
+ * Validates the client part of a {@link ClientConfig} (retry options, `defaultLimit`, `acquireTimeout`) and
  * fills in the defaults. Connection options are validated where they are used, by `toPostgresOptions`.
  *
  * @throws {ValidationError} naming the invalid field.
@@ -22,5 +24,10 @@ export function resolveClientConfig(config: ClientConfig = {}): ResolvedClientCo
   return {
     retry: resolveRetryOptions(config),
     defaultLimit: checkNumber('defaultLimit', config.defaultLimit, { min: 1, max: MAX_LIMIT, integer: true }) ?? DEFAULT_LIMIT,
+    acquireTimeoutMs: toMilliseconds(checkNumber('acquireTimeout', config.acquireTimeout, { min: 0, max: 3600 })),
   }
+}
+
+function toMilliseconds(value: number | undefined): number | undefined {
+  return value === undefined ? undefined : Math.round(value * 1000)
 }

@@ -120,6 +120,7 @@ export class ClientFactory {
     // Loaded on demand: the WASM build is only needed by those who ask for it.
     const { createEmbeddedDatabase } = await import('../embedded/index.ts')
     const tsdb = await createEmbeddedDatabase(options.dataDir === undefined ? {} : { dataDir: options.dataDir })
-    return new TimescaleClient(tsdb.db, { config: options, connection: EMBEDDED_CONNECTION, release: tsdb.close })
+    // PGlite runs one query at a time: one connection, for acquireTimeout.
+    return new TimescaleClient(tsdb.db, { config: options, connection: EMBEDDED_CONNECTION, release: tsdb.close, poolSize: 1 })
   }
 }

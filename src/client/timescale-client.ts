@@ -34,6 +34,7 @@ import type {
   TimeSeriesRecord,
   ValueColumn,
 } from '../types.ts'
+import { AcquireGate } from './acquire-gate.ts'
 import { checkNumber } from './check-option.ts'
 import { type ResolvedClientConfig, resolveClientConfig } from './client-config.ts'
 import { type ConnectionInfo, connectionInfoOf } from './connection-info.ts'
@@ -61,6 +62,11 @@ export interface TimescaleClientInit {
   release?: (timeoutSeconds: number) => Promise<void>
   /** Routes lag-tolerant reads to read replicas (made by the connecting factories from `replicas`). */
   reads?: ReadRouter<AnyPgDatabase>
+  /**
+   * Connections of the pool `db` runs on, for `acquireTimeout`; read from a postgres.js `db.$client`
+   * when omitted, else `maxConnections`, else 10.
+   */
+  poolSize?: number
 }
 
 /**
@@ -92,6 +98,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
   readonly #reads: ReadRouter<TDb> | undefined
   readonly #routedDb: TDb | undefined
   #primaryView: TimescaleClient<TDb> | undefined
+  #gate: AcquireGate | undefined
 
   /** Prefer {@link ClientFactory}; this wraps `db` without checking the connection. */
   constructor(db: TDb, init: TimescaleClientInit = {}) {
@@ -102,6 +109,10 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
     this.#init = init
     this.#reads = init.reads as ReadRouter<TDb> | undefined
     this.#routedDb = this.#reads?.drizzle()
+    if (this.#config.acquireTimeoutMs !== undefined) {
+      const poolSize = init.poolSize ?? postgresPoolSize((db as { $client?: unknown }).$client) ?? init.config?.maxConnections ?? 10
+      this.#gate = new AcquireGate(poolSize, this.#config.acquireTimeoutMs)
+    }
   }
 
   /**
@@ -136,6 +147,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
     if (!this.#reads) return this
     if (!this.#primaryView) {
       const view = new TimescaleClient(this.#db, { ...this.#init, reads: undefined, release: (timeout) => this.close({ timeout }) })
+      view.#gate = this.#gate
       if (this.closed) view.#closed.abort()
       else this.#closed.signal.addEventListener('abort', () => view.#closed.abort(), { once: true })
       this.#primaryView = view
@@ -186,7 +198,8 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
    * ```
    */
   insertManyRecords(records: readonly TimeSeriesRecord[], options?: InsertManyOptions): Promise<BatchResult> {
-    return this.#run('insertManyRecords', () => insertManyRecords(this.#db, records, options))
+    const connections = typeof options?.parallel === 'number' ? options.parallel : 1
+    return this.#run('insertManyRecords', () => insertManyRecords(this.#db, records, options), connections)
   }
 
   /**
@@ -374,12 +387,15 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
     return { ...this.#config.retry, signal: this.#closed.signal, operation }
   }
 
-  async #run<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  /** Runs `fn` with retries, on `connections` pooled connections (0: not counted by `acquireTimeout`). */
+  async #run<T>(operation: string, fn: () => Promise<T>, connections = 1): Promise<T> {
     this.#assertOpen()
+    const gate = connections > 0 ? this.#gate : undefined
     try {
       return await withRetry(() => {
         this.#assertOpen()
-        return fn()
+        // Each attempt waits for its connections again: a backoff holds none.
+        return gate ? gate.run(connections, fn, this.#closed.signal) : fn()
       }, this.#retryOptions(operation))
     } catch (error) {
       throw this.#closedInstead(error)
@@ -389,7 +405,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
   /** A lag-tolerant read: on a healthy replica when there is one (see {@link ReadRouter}). */
   #read<T>(operation: string, fn: (db: TDb) => Promise<T>): Promise<T> {
     const reads = this.#reads
-    return this.#run(operation, reads ? () => reads.run(fn) : () => fn(this.#db))
+    return reads ? this.#run(operation, () => reads.run(fn), 0) : this.#run(operation, () => fn(this.#db))
   }
 
   #readStream(open: (db: TDb) => AsyncIterable<StoredRecord>): AsyncIterable<StoredRecord> {
@@ -426,4 +442,10 @@ function closedError(cause?: unknown): TimescaleClientError {
 
 async function* skipTime(records: AsyncIterable<StoredRecord>, time: string | undefined): AsyncGenerator<StoredRecord> {
   for await (const record of records) if (record.time !== time) yield record
+}
+
+/** `max` of a postgres.js pool, or `undefined` for another driver. */
+function postgresPoolSize(client: unknown): number | undefined {
+  const max = typeof client === 'function' ? (client as { options?: { max?: unknown } }).options?.max : undefined
+  return typeof max === 'number' && max >= 1 ? max : undefined
 }
