@@ -24,12 +24,16 @@ export interface EmbeddedClientConfig extends ClientConfig {
  * `drizzle-timescale/migrate` (or `drizzle-kit migrate` with the package's config) once per
  * deployment. `embedded()` starts an in-process TimescaleDB and migrates it.
  *
+ * With `replicas` (URLs of streaming replicas of the server), the connecting methods also open a
+ * pool per replica, and the client sends its lag-tolerant reads there (docs/replicas.md).
+ *
  * @example
  * ```ts
  * import { ClientFactory, migrate } from 'drizzle-timescale'
  *
  * const client = await ClientFactory.fromEnvironment({ maxConnections: 20, maxRetries: 5 })
  * await migrate(client.db)
+ * const scaled = await ClientFactory.fromConnectionString(primaryUrl, { replicas: [replica1Url, replica2Url] })
  * ```
  */
 export class ClientFactory {
