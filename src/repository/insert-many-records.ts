@@ -58,7 +58,9 @@ export async function insertManyRecords(
   const unique = new Map<string, ValidRecord>()
   // entity_id cannot contain U+0000 (validated), so it separates the two parts of the key.
   for (const record of valid) unique.set(`${record.entity_id}\u0000${record.time}`, record)
-  const rows = [...unique.values()]
+  // In key order: concurrent calls writing overlapping keys then lock them in the same order,
+  // so their transactions wait for each other instead of deadlocking.
+  const rows = [...unique.values()].sort(byKeyOrder)
   const chunks: ValidRecord[][] = []
   for (let start = 0; start < rows.length; start += chunkSize) chunks.push(rows.slice(start, start + chunkSize))
 
@@ -126,6 +128,11 @@ async function writeInParallel(
       { cause, details: { written, notWritten: total - written, causeCode: cause.code } },
     )
   }
+}
+
+/** Orders records by `(entity_id, time)`; canonical times are fixed-width, so text order is time order. */
+function byKeyOrder(a: ValidRecord, b: ValidRecord): number {
+  return a.entity_id < b.entity_id ? -1 : a.entity_id > b.entity_id ? 1 : a.time < b.time ? -1 : a.time > b.time ? 1 : 0
 }
 
 function upsertChunk(rows: readonly ValidRecord[]): SQL {
