@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { closedPort } from '../client/closed-port.ts'
 import { type CliRun, cliEnv, runCli } from './cli-harness.ts'
+
+// Each file sets it: the preload's setDefaultTimeout reaches only the first test file of a run (Bun 1.4.5).
+setDefaultTimeout(60_000)
 
 /** The failure is one line on stderr, `drizzle-timescale: ...`, with no stack trace. */
 function expectOneLine(run: CliRun, code: number, pattern: RegExp): void {

@@ -1,10 +1,13 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../src/internal/query-rows.ts'
 import { type CliTarget, openCliTarget, runCli, targets } from './cli-harness.ts'
+
+// Each file sets it: the preload's setDefaultTimeout reaches only the first test file of a run (Bun 1.4.5).
+setDefaultTimeout(60_000)
 
 const CSV = [
   'entity_id,time,value,value2,metadata',

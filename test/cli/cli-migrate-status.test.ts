@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,6 +7,9 @@ import { queryRows } from '../../src/internal/query-rows.ts'
 import type { TimescaleStatus } from '../../src/status/index.ts'
 import { hasTsl } from '../support/targets.ts'
 import { type CliTarget, openCliTarget, runCli, targets } from './cli-harness.ts'
+
+// Each file sets it: the preload's setDefaultTimeout reaches only the first test file of a run (Bun 1.4.5).
+setDefaultTimeout(60_000)
 
 const PACKAGE_MIGRATIONS = '0000_timescaledb_extension, 0001_tables, 0002_hypertable, 0003_compression_retention, 0004_hourly_metrics'
 

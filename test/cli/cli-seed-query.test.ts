@@ -1,8 +1,11 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../src/internal/query-rows.ts'
 import type { TimeBucketResult } from '../../src/types.ts'
 import { type CliTarget, openCliTarget, runCli, targets } from './cli-harness.ts'
+
+// Each file sets it: the preload's setDefaultTimeout reaches only the first test file of a run (Bun 1.4.5).
+setDefaultTimeout(60_000)
 
 const SEED = ['seed', '--entities', '2', '--days', '2', '--interval', '10 minutes', '--seed', '7', '--end', '2024-01-16T00:00:00Z']
 const RANGE = ['--from', '2024-01-15T00:00:00Z', '--to', '2024-01-16T00:00:00Z']

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -8,6 +8,9 @@ import { LOCK_FILE } from '../../src/cli/data-dir-lock.ts'
 import { createEmbeddedDatabase } from '../../src/embedded/index.ts'
 import { queryRows } from '../../src/internal/query-rows.ts'
 import { MAIN, REPO, cliEnv, runCli } from './cli-harness.ts'
+
+// Each file sets it: the preload's setDefaultTimeout reaches only the first test file of a run (Bun 1.4.5).
+setDefaultTimeout(60_000)
 
 /** Collects a stream in the background: `waitFor` resolves once the text read so far matches. */
 function collect(stream: ReadableStream<Uint8Array>) {

@@ -1,9 +1,12 @@
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../src/internal/query-rows.ts'
 import { getTimeBuckets, insertManyRecords } from '../../src/repository/index.ts'
 import { timeSeriesData } from '../../src/schema/index.ts'
 import { createTestDatabase, type TestDatabase } from '../../src/testing/index.ts'
+
+// Each file sets it: the preload's setDefaultTimeout reaches only the first test file of a run (Bun 1.4.5).
+setDefaultTimeout(60_000)
 
 const count = async (t: TestDatabase) =>
   (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from time_series_data`))[0]?.n
