@@ -3,8 +3,9 @@
  * chunks that do not exist yet, each in its own shuffled order and in several statements per
  * transaction. insertManyRecords writes rows in key order, so overlapping batches wait for each
  * other instead of deadlocking (before that order, this test deadlocked for over a minute per
- * round); a deadlock with someone else's transaction (40P01) is retried and never reaches the caller. Every call is one transaction over all keys, so the final
- * table of a round must be exactly one writer's batch (the last to commit): never a mix.
+ * round); a deadlock with someone else's transaction (40P01) is retried and never reaches the
+ * caller. Every call is one transaction over all keys, so the final table of a round must be
+ * exactly one writer's batch (the last to commit): never a mix.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { ClientFactory, type PostgresTimescaleDatabase, type TimescaleClient } from '../../src/client/index.ts'
