@@ -64,10 +64,6 @@ export async function openCliDatabase(
   }
   try {
     if (fresh) release = lockDataDir(dir, command)
-    // A reopened data directory does not load TimescaleDB's library by itself (CREATE EXTENSION
-    // IF NOT EXISTS is then a no-op): without it, hypertable inserts fail with "invalid INSERT on
-    // the root table of hypertable". Loading it is harmless when it is already loaded.
-    await embedded.pglite.exec(`LOAD 'timescaledb'`)
     const applied = options.migrate === false ? [] : (await migrate(embedded.db)).applied
     const shown = relative(process.cwd(), dir) || '.'
     const where = `embedded database in ${shown.startsWith('..') ? dir : `./${shown}`}`

@@ -50,7 +50,10 @@ export interface EmbeddedDatabase extends AsyncDisposable {
 export async function createEmbeddedDatabase(options: EmbeddedDatabaseOptions = {}): Promise<EmbeddedDatabase> {
   const pglite = await openPglite(options.dataDir)
   try {
-    await pglite.exec('CREATE EXTENSION IF NOT EXISTS timescaledb')
+    // A reopened data directory has the extension in its catalog, so CREATE EXTENSION does
+    // nothing and TimescaleDB's library stays unloaded: inserts into a hypertable then fail
+    // ("invalid INSERT on the root table of hypertable"). LOAD it explicitly.
+    await pglite.exec(`LOAD 'timescaledb'; CREATE EXTENSION IF NOT EXISTS timescaledb`)
     const db = drizzle(pglite, { schema }) as EmbeddedDrizzle
     if (options.migrate !== false) await migrate(db)
     let closing: Promise<void> | undefined

@@ -59,8 +59,6 @@ export async function openCliTarget(target: TestTarget): Promise<CliTarget> {
       async withDb(fn) {
         const tsdb = await createEmbeddedDatabase({ dataDir, migrate: false })
         try {
-          // A reopened data directory does not load TimescaleDB's library by itself (as in the CLI).
-          await tsdb.pglite.exec(`LOAD 'timescaledb'`)
           return await fn(tsdb.db)
         } finally {
           await tsdb.close()
