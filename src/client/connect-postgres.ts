@@ -17,8 +17,10 @@ export type PostgresTimescaleDatabase = PostgresJsDatabase<typeof schema> & { $c
 
 /**
  * Opens a postgres.js pool on a connection string or a {@link ConnectionConfig}, checks it with
- * one `select 1` (each try bounded by `connectTimeout`, retried per the retry options), and wraps
- * it in a {@link TimescaleClient} that owns the pool. Migrations are not run.
+ * one `select 1`, and wraps it in a {@link TimescaleClient} that owns the pool. Migrations are not
+ * run. The check fails within `connectTimeout`: a refused or reset connection is retried (per the
+ * retry options) only while that time lasts, and a server that never answers fails the first
+ * try when it runs out.
  *
  * @throws {ValidationError} for invalid options or a malformed connection string (never echoed: it may hold a password).
  * @throws {ConnectionError} when the server cannot be reached or refuses the login; the message
@@ -37,7 +39,10 @@ export async function connectPostgres(
   const sql = typeof source === 'string' ? poolFromUrl(source, config) : poolFromConfig(source, config)
   const target = describeTarget(sql)
   try {
-    await withRetry(() => sql`select 1`, { ...resolved.retry, operation: 'connect' })
+    // connectTimeout bounds the whole check, not each retry: 4 tries of a silent host took 4x as long.
+    const seconds = Number(sql.options.connect_timeout)
+    const deadline = Number.isFinite(seconds) && seconds > 0 ? { signal: AbortSignal.timeout(seconds * 1000) } : {}
+    await withRetry(() => sql`select 1`, { ...resolved.retry, operation: 'connect', ...deadline })
   } catch (error) {
     await sql.end({ timeout: 0 }).catch(() => {})
     throw toConnectError(error, target)
@@ -107,7 +112,8 @@ function describeTarget(sql: Sql): { text: string; host: string; port: number; d
 
 function toConnectError(error: unknown, target: ReturnType<typeof describeTarget>): TimescaleClientError {
   const mapped = error as TimescaleClientError
-  const details = { ...mapped.details, host: target.host, port: target.port, database: target.database, user: target.user }
+  const { aborted: _deadline, ...rest } = mapped.details
+  const details = { ...rest, host: target.host, port: target.port, database: target.database, user: target.user }
   const code = mapped.code === ErrorCodes.AUTHENTICATION ? mapped.code : ErrorCodes.CONNECTION
   const reason = mapped.message.replace(/^connect failed: /, '')
   return new ConnectionError(`could not connect to ${target.text}: ${reason}`, code, { cause: mapped.cause, details })
