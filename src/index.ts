@@ -36,6 +36,13 @@ export {
 export type { AnyPgDatabase } from './internal/query-rows.ts'
 export { type MigrateResult, migrate } from './migrate.ts'
 export {
+  type ContinuousAggregateStatus,
+  collectStatus,
+  type HypertableStatus,
+  type JobStatus,
+  type TimescaleStatus,
+} from './status/index.ts'
+export {
   deactivateEntity,
   getAggregate,
   getEntity,

@@ -29,6 +29,7 @@ test('the root barrel exports the client, factory, repository, errors, types, mi
     'migrate',
     'describeTimescale',
     'formatDescription',
+    'collectStatus',
     'timeSeriesData',
     'entities',
     'hourlyMetrics',
