@@ -15,6 +15,8 @@ if (unavailable) console.log(`[replicas] tests on a real primary + streaming rep
 
 const DAY = { from: '2024-01-15T00:00:00Z', to: '2024-01-16T00:00:00Z' }
 const fast = { retryBaseDelayMs: 5, retryMaxDelayMs: 50 }
+/** Each test takes a few seconds at most; bun's default of 5 s is too tight on a busy machine. */
+const TEST_TIMEOUT_MS = 30_000
 
 const readings = (entityId: string, count: number): TimeSeriesRecord[] =>
   Array.from({ length: count }, (_, i) => ({ entity_id: entityId, time: new Date(Date.UTC(2024, 0, 15) + i * 1000), value: i }))
@@ -91,7 +93,7 @@ describe.if(unavailable === undefined)('read replicas on a real primary + stream
     const [streaming] = await admin`select count(*)::int as n from pg_stat_replication where state = 'streaming'`
     expect(streaming?.n).toBeGreaterThanOrEqual(1)
     await expect(replicaAdmin`insert into time_series_data (entity_id, time, value) values ('x', now(), 1)`).rejects.toThrow('read-only')
-  })
+  }, TEST_TIMEOUT_MS)
 
   test('lag-tolerant reads are routed to the replica; writes and entity reads to the primary', () => {
     const primaryPort = Number(new URL(pair.primaryUrl).port)
@@ -102,11 +104,11 @@ describe.if(unavailable === undefined)('read replicas on a real primary + stream
       expect(client.routeFor(op)).toEqual({ role: 'primary', host: '127.0.0.1', port: primaryPort })
     }
     expect(client.primary.routeFor('getRecords')).toEqual({ role: 'primary', host: '127.0.0.1', port: primaryPort })
-  })
+  }, TEST_TIMEOUT_MS)
 
   test('migrate(client.db) runs on the primary (a transaction), not on the replica', async () => {
     expect(await migrate(client.db)).toEqual({ applied: [] })
-  })
+  }, TEST_TIMEOUT_MS)
 
   test('writes to the primary become visible in reads served by the replica', async () => {
     const before = (await client.healthCheck()).nodes?.[1]?.reads ?? 0
@@ -119,7 +121,7 @@ describe.if(unavailable === undefined)('read replicas on a real primary + stream
     const after = await client.healthCheck()
     expect(after.nodes?.[1]).toMatchObject({ role: 'replica', port: replicaPort, healthy: true })
     expect(after.nodes?.[1]?.reads).toBeGreaterThan(before)
-  })
+  }, TEST_TIMEOUT_MS)
 
   test('while replay is paused, replica reads miss a new write that client.primary sees', async () => {
     await replicaAdmin`select pg_wal_replay_pause()`
@@ -135,7 +137,7 @@ describe.if(unavailable === undefined)('read replicas on a real primary + stream
       await replicaAdmin`select pg_wal_replay_resume()`
     }
     await eventually('the write replayed', async () => ((await client.getRecords('paused', DAY)).length === 1 ? true : undefined))
-  })
+  }, TEST_TIMEOUT_MS)
 
   test('a replica further behind than maxReplicaLagSeconds is skipped until it catches up', async () => {
     await using strict = await ClientFactory.fromConnectionString(withDatabase(pair.primaryUrl, database), {
@@ -158,7 +160,7 @@ describe.if(unavailable === undefined)('read replicas on a real primary + stream
       await replicaAdmin`select pg_wal_replay_resume()`
     }
     await eventually('the replica back in rotation', async () => (strict.routeFor('getRecords').role === 'replica' ? true : undefined), 10_000)
-  })
+  }, TEST_TIMEOUT_MS)
 
   test('stopping the replica mid-stream keeps reads working through the primary; a restart brings it back', async () => {
     await client.insertManyRecords(readings('outage', 3000))
@@ -187,7 +189,7 @@ describe.if(unavailable === undefined)('read replicas on a real primary + stream
     const reads = (await client.healthCheck()).nodes?.[1]?.reads ?? 0
     expect(await client.getRecords('outage', { ...DAY, limit: 5 })).toHaveLength(5)
     expect((await client.healthCheck()).nodes?.[1]).toMatchObject({ healthy: true, reads: reads + 1 })
-  })
+  }, TEST_TIMEOUT_MS)
 
   test('with the primary unreachable, lag-tolerant reads keep working on the replica; writes fail', async () => {
     const primary = new URL(withDatabase(pair.primaryUrl, database))
@@ -215,7 +217,7 @@ describe.if(unavailable === undefined)('read replicas on a real primary + stream
     } finally {
       await cut.close({ timeout: 1 })
     }
-  })
+  }, TEST_TIMEOUT_MS)
 
   test('a replica URL that points at a primary, or at nothing, is reported and never used', async () => {
     const closed = new URL(pair.replicaUrl)
@@ -237,5 +239,5 @@ describe.if(unavailable === undefined)('read replicas on a real primary + stream
     expect(health.nodes?.[2]?.error).toContain('CONNECTION_ERROR')
     expect(JSON.stringify(health)).not.toContain(':postgres@')
     expect(await odd.getAggregate('visible', 'count', 'value', DAY)).toBe(500)
-  })
+  }, TEST_TIMEOUT_MS)
 })
