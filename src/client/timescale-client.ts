@@ -147,6 +147,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
     if (!this.#reads) return this
     if (!this.#primaryView) {
       const view = new TimescaleClient(this.#db, { ...this.#init, reads: undefined, release: (timeout) => this.close({ timeout }) })
+      view.#gate = this.#gate // one pool, one acquireTimeout queue
       view.#gate = this.#gate
       if (this.closed) view.#closed.abort()
       else this.#closed.signal.addEventListener('abort', () => view.#closed.abort(), { once: true })
