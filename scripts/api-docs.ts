@@ -67,19 +67,21 @@ function classMembers(symbol: ts.Symbol, decl: ts.ClassDeclaration): string[] {
     const memberSymbol = checker.getSymbolAtLocation(member.name)
     if (!memberSymbol) continue
     const isStatic = modifiers & ts.ModifierFlags.Static ? 'static ' : ''
-    let signature = memberSymbol.name
+    // Well-known symbols get internal names like `__@asyncDispose@2271`: print them as written.
+    const name = memberSymbol.name.startsWith('__@') ? member.name.getText() : memberSymbol.name
+    let signature = name
     if (ts.isMethodDeclaration(member)) {
       const type = checker.getTypeOfSymbolAtLocation(memberSymbol, member)
-      signature = type.getCallSignatures().map((s) => `${isStatic}${memberSymbol.name}${checker.signatureToString(s, undefined, flags)}`).join('\n')
+      signature = type.getCallSignatures().map((s) => `${isStatic}${name}${checker.signatureToString(s, undefined, flags)}`).join('\n')
     } else if (ts.isGetAccessorDeclaration(member)) {
-      signature = `get ${memberSymbol.name}(): ${checker.typeToString(checker.getTypeOfSymbolAtLocation(memberSymbol, member), undefined, flags)}`
+      signature = `get ${name}(): ${checker.typeToString(checker.getTypeOfSymbolAtLocation(memberSymbol, member), undefined, flags)}`
     } else if (ts.isConstructorDeclaration(member)) {
       continue
     } else if (ts.isPropertyDeclaration(member)) {
-      signature = `${isStatic}${memberSymbol.name}: ${checker.typeToString(checker.getTypeOfSymbolAtLocation(memberSymbol, member), undefined, flags)}`
+      signature = `${isStatic}${name}: ${checker.typeToString(checker.getTypeOfSymbolAtLocation(memberSymbol, member), undefined, flags)}`
     }
     const doc = docOf(memberSymbol)
-    out.push(`#### \`${symbol.name}.${memberSymbol.name}\`\n\n\`\`\`ts\n${signature}\n\`\`\`\n\n${doc}\n`)
+    out.push(`#### \`${symbol.name}.${name}\`\n\n\`\`\`ts\n${signature}\n\`\`\`\n\n${doc}\n`)
   }
   return out
 }
