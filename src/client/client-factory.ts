@@ -51,6 +51,10 @@ export class ClientFactory {
    * ```
    */
   static fromConnectionString(connectionString: string, options?: ClientConfig): Promise<TimescaleClient<PostgresTimescaleDatabase>> {
+    if (typeof connectionString !== 'string') {
+      const message = 'the connection string must be a postgres:// or postgresql:// URL'
+      return Promise.reject(new ValidationError(message, ErrorCodes.VALIDATION, { details: { field: 'connectionString' } }))
+    }
     return connectPostgres(connectionString, options)
   }
 

@@ -34,6 +34,7 @@ import type {
   TimeSeriesRecord,
   ValueColumn,
 } from '../types.ts'
+import { isPlainObject } from '../validation/invalid.ts'
 import { AcquireGate } from './acquire-gate.ts'
 import { checkNumber } from './check-option.ts'
 import { type ResolvedClientConfig, resolveClientConfig } from './client-config.ts'
@@ -148,7 +149,6 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
     if (!this.#primaryView) {
       const view = new TimescaleClient(this.#db, { ...this.#init, reads: undefined, release: (timeout) => this.close({ timeout }) })
       view.#gate = this.#gate // one pool, one acquireTimeout queue
-      view.#gate = this.#gate
       if (this.closed) view.#closed.abort()
       else this.#closed.signal.addEventListener('abort', () => view.#closed.abort(), { once: true })
       this.#primaryView = view
@@ -314,7 +314,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
    * ```
    */
   listEntities(options?: ListEntitiesOptions): Promise<EntityRecord[]> {
-    const withLimit = options?.limit === undefined ? { ...options, limit: this.#config.defaultLimit } : options
+    const withLimit = withDefaultLimit(options, this.#config.defaultLimit)
     return this.#run('listEntities', () => listEntities(this.#db, withLimit))
   }
 
@@ -429,12 +429,22 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
   }
 
   #withLimit(range: TimeRange): TimeRange {
-    return range.limit === undefined ? { ...range, limit: this.#config.defaultLimit } : range
+    return range === undefined ? range : withDefaultLimit(range, this.#config.defaultLimit)
   }
 
   #withBucketLimit(options: TimeBucketOptions | undefined): TimeBucketOptions {
-    return options?.limit === undefined ? { ...options, limit: this.#config.defaultLimit } : options
+    return withDefaultLimit(options, this.#config.defaultLimit) as TimeBucketOptions
   }
+}
+
+/**
+ * `options` with the client's default `limit` when it sets none. Anything but a plain object is
+ * passed on untouched, for the validation to refuse by its name (spreading a string or null would
+ * have made `{ 0: 's', ... }` or thrown a TypeError).
+ */
+function withDefaultLimit<T>(options: T, limit: number): T {
+  if (options === undefined) return { limit } as T
+  return isPlainObject(options) && options.limit === undefined ? ({ ...options, limit } as T) : options
 }
 
 function closedError(cause?: unknown): TimescaleClientError {
