@@ -108,9 +108,12 @@ export interface InsertManyOptions {
   /** Rows per statement (default 10,000). */
   chunkSize?: number
   /**
-   * How rows travel. `'auto'` (default): `'copy'` on a postgres.js database, `'unnest'` on any
-   * other driver and inside a transaction. `'copy'`: COPY into a temporary staging table, then one
-   * `INSERT ... SELECT ... ON CONFLICT` (postgres.js only). `'unnest'`: `INSERT ... SELECT * FROM
+   * How rows travel. `'auto'` (default): on a postgres.js database, one plain `COPY` into the
+   * table, and the `'copy'` path when a key already exists (the failed COPY wrote nothing but
+   * leaves a unique-violation ERROR in the server log; later calls on that pool then take the
+   * `'copy'` path directly for a while); `'unnest'` on any other driver and inside a transaction.
+   * `'copy'`: COPY into a temporary staging table, then one `INSERT ... SELECT ... ON CONFLICT`
+   * (postgres.js only; never an error in the server log). `'unnest'`: `INSERT ... SELECT * FROM
    * unnest(...)` with one array parameter per column (every driver).
    */
   method?: 'auto' | 'copy' | 'unnest'

@@ -8,16 +8,19 @@ import { toTimescaleError } from '../to-timescale-error.ts'
 import type { BatchResult, InsertManyOptions, TimeSeriesRecord } from '../types.ts'
 import { type ValidRecord, batchValidationError, checkRecords, validateInsertManyOptions } from '../validation/index.ts'
 import { invalid } from '../validation/invalid.ts'
+import { copyInsert } from './copy-insert.ts'
 import { copyUpsert } from './copy-upsert.ts'
 import { upsertOnConflict } from './stored-record.ts'
 
 /**
  * Writes any number of records with upsert semantics, in one transaction (unless `parallel` > 1).
  *
- * On a postgres.js database each chunk (`chunkSize`, default 10,000 rows) is COPied into a
- * temporary staging table and upserted from it; on other drivers and inside a transaction each
- * chunk is one `INSERT ... SELECT * FROM unnest(...)` with one array parameter per column. Either
- * way batch size never meets PostgreSQL's 65,535 bind-parameter limit. `parallel: n` writes on
+ * On a postgres.js database the rows go in one plain `COPY` (chunks of `chunkSize`, default
+ * 10,000 rows, each encoded while the server reads the previous one); if a key
+ * already exists that COPY fails having written nothing, and each chunk is COPied into a temporary
+ * staging table and upserted from it (see `method`). On other drivers and inside a transaction
+ * each chunk is one `INSERT ... SELECT * FROM unnest(...)` with one array parameter per column.
+ * Either way batch size never meets PostgreSQL's 65,535 bind-parameter limit. `parallel: n` writes on
  * n connections at once (each chunk then commits on its own; see {@link InsertManyOptions}). Records with the same `(entity_id, time)` (times compared as instants:
  * `10:30+01:00` equals `09:30Z`) are collapsed first, the last one winning, and counted in
  * `duplicates`.
@@ -64,16 +67,16 @@ export async function insertManyRecords(
   const chunks: ValidRecord[][] = []
   for (let start = 0; start < rows.length; start += chunkSize) chunks.push(rows.slice(start, start + chunkSize))
 
-  const useCopy = pool !== undefined && method !== 'unnest'
+  const copy = pool === undefined || method === 'unnest' ? undefined : method === 'copy' ? copyUpsert : copyInsert
   const writeOne = (chunk: ValidRecord[]) =>
-    useCopy ? copyUpsert(pool, [chunk]) : db.execute(upsertChunk(chunk)).then(() => undefined)
+    copy && pool ? copy(pool, [chunk]) : db.execute(upsertChunk(chunk)).then(() => undefined)
   try {
     if (chunks.length === 0) {
       // nothing to write
     } else if (parallel > 1 && chunks.length > 1) {
       await writeInParallel(chunks, parallel, writeOne)
-    } else if (useCopy) {
-      await copyUpsert(pool, chunks)
+    } else if (copy && pool) {
+      await copy(pool, chunks)
     } else if (chunks.length === 1) {
       await db.execute(upsertChunk(chunks[0] as ValidRecord[]))
     } else {

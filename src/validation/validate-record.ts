@@ -18,7 +18,6 @@ export interface ValidRecord {
 }
 
 const RECORD_KEYS = new Set(['entity_id', 'time', 'value', 'value2', 'value3', 'value4', 'metadata'])
-const OPTIONAL_VALUES = ['value2', 'value3', 'value4'] as const
 
 /**
  * Checks one {@link TimeSeriesRecord} and returns it normalized. Throws a `ValidationError` whose
@@ -43,9 +42,11 @@ export function validateRecord(input: unknown): ValidRecord {
   const time = validateTime(record.time, 'time')
   if (typeof record.value !== 'number') throw invalid('value', `must be a number, not ${kindOf(record.value)}`)
   if (!Number.isFinite(record.value)) throw invalid('value', 'must be a finite number (not NaN or Infinity)')
-  const [value2, value3, value4] = OPTIONAL_VALUES.map((key) => optionalNumber(record[key], key))
+  const value2 = optionalNumber(record.value2, 'value2')
+  const value3 = optionalNumber(record.value3, 'value3')
+  const value4 = optionalNumber(record.value4, 'value4')
   const metadata = validateMetadata(record.metadata, 'metadata')
-  return { entity_id, time, value: record.value, value2: value2 ?? null, value3: value3 ?? null, value4: value4 ?? null, metadata }
+  return { entity_id, time, value: record.value, value2, value3, value4, metadata }
 }
 
 function optionalNumber(input: unknown, field: string): number | null {

@@ -22,7 +22,9 @@ export function checkRecords(records: unknown): CheckedRecords {
   const errors: RecordError[] = []
   for (let index = 0; index < records.length; index++) {
     try {
-      valid.push({ ...validateRecord(records[index]), index })
+      const record = validateRecord(records[index]) as ValidRecord & { index: number }
+      record.index = index
+      valid.push(record)
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error
       errors.push({ index, field: String(error.details.field), code: error.code, message: error.message })
