@@ -1,0 +1,95 @@
+/*
+ * Compressed data (needs the Timescale license: the embedded database; skipped with a printed
+ * reason on an Apache server). Upserts whose keys fall in chunks that are already compressed (new
+ * keys, and keys that exist, by every write path of the client) end with the right final values
+ * and nothing else changed; late data older than the continuous aggregate's watermark is missing
+ * from hourly_metrics until the window is refreshed, and exact after it.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { sql } from 'drizzle-orm'
+import { ClientFactory, type TimescaleClient } from '../../src/client/index.ts'
+import { type AnyPgDatabase, queryRows } from '../../src/internal/query-rows.ts'
+import { type TestDatabase, hasTsl, targets } from '../support/targets.ts'
+import { makeRecords, type PlainRecord, report, tally } from './support.ts'
+
+for (const target of targets) {
+  describe.if(hasTsl(target))(`compressed chunks and the continuous aggregate on ${target.name}`, () => {
+    let t: TestDatabase
+    let client: TimescaleClient<AnyPgDatabase>
+    beforeAll(async () => {
+      t = await target.open()
+      client = await ClientFactory.fromDrizzle(t.db, { maxRetries: 0 })
+    })
+    afterAll(async () => {
+      await client?.close()
+      await t?.close()
+    })
+
+    const compressedChunks = async () =>
+      Number(
+        (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from timescaledb_information.chunks
+          where hypertable_name = 'time_series_data' and is_compressed`))[0]?.n,
+      )
+
+    test('upserts into compressed chunks: new keys and existing keys, by insertRecord and insertManyRecords, end exact', async () => {
+      const base = makeRecords('cz-', 4000, { entities: 8, start: '2024-02-01T00:00:00Z' })
+      await client.insertManyRecords(base)
+      await t.db.execute(sql`select compress_chunk(c) from show_chunks('time_series_data') c`)
+      const compressedBefore = await compressedChunks()
+      expect(compressedBefore).toBeGreaterThan(0)
+
+      // Updates of existing keys (every 4th record, new values), and new keys in the same compressed chunks.
+      const updates = base.filter((_, i) => i % 4 === 0).map((r) => ({ ...r, value: r.value + 0.5, metadata: { n: -1 } }))
+      const fresh = makeRecords('cz-', 1000, { entities: 8, start: '2024-02-01T00:00:00Z' }).map((r) => ({
+        ...r,
+        time: r.time.replace(/\.\d{6}Z$/, '.999999Z'),
+        value: -r.value,
+      }))
+      const one = { ...(base[1] as PlainRecord), value: 424242 }
+      await client.insertManyRecords([...updates, ...fresh])
+      await client.insertRecord(one)
+
+      const expected = new Map<string, PlainRecord>()
+      for (const r of [...base, ...updates, ...fresh, one]) expected.set(`${r.entity_id}|${r.time}`, r)
+      const found = await tally(t.db, 'cz-', [...expected.values()])
+      expect(found).toMatchObject({ sent: 5000, found: 5000, duplicates: 0, lost: 0 })
+      expect(found.digest.md5).toBe(found.expected.md5)
+      report({
+        fault: 'upserts into already-compressed chunks (embedded, Timescale license)',
+        runs: 3,
+        ...found,
+        note: `${updates.length + 1} updates of compressed rows and ${fresh.length} new keys in ${compressedBefore} compressed chunks`,
+      })
+    })
+
+    test('late data older than the aggregate watermark shows up after a refresh', async () => {
+      const hour = (h: number) => `2024-02-10T${String(h).padStart(2, '0')}:00:00Z`
+      const at = (h: number, m: number) => `2024-02-10T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00.000000Z`
+      await client.insertManyRecords(Array.from({ length: 6 }, (_, i) => ({ entity_id: 'late-1', time: at(1 + (i % 3), i * 5), value: 10 })))
+      await t.db.execute(sql`call refresh_continuous_aggregate('hourly_metrics', '2024-02-10T00:00:00Z', '2024-02-11T00:00:00Z')`)
+      const watermark = (await queryRows<{ w: string }>(
+        t.db,
+        sql`select _timescaledb_functions.to_timestamp(_timescaledb_functions.cagg_watermark(mat_hypertable_id))::text as w
+            from _timescaledb_catalog.continuous_agg where user_view_name = 'hourly_metrics'`,
+      ))[0]?.w
+      expect(Date.parse(String(watermark))).toBeGreaterThan(Date.parse(hour(3)))
+      const hourOne = async () =>
+        (await queryRows<{ avg: number; n: number }>(
+          t.db,
+          sql`select avg_value::float8 as avg, data_points::int as n from hourly_metrics where entity_id = 'late-1' and hour = ${hour(1)}::timestamptz`,
+        ))[0]
+      expect(await hourOne()).toEqual({ avg: 10, n: 2 })
+
+      // Late data for hour 1, below the watermark: the materialized bucket does not change by itself.
+      await client.insertManyRecords([
+        { entity_id: 'late-1', time: at(1, 40), value: 40 },
+        { entity_id: 'late-1', time: at(1, 50), value: 40 },
+      ])
+      expect(await hourOne()).toEqual({ avg: 10, n: 2 })
+      await t.db.execute(sql`call refresh_continuous_aggregate('hourly_metrics', ${hour(1)}::timestamptz, ${hour(2)}::timestamptz)`)
+      expect(await hourOne()).toEqual({ avg: 25, n: 4 })
+      // And through the client: the same numbers from the raw rows.
+      expect(await client.getAggregate('late-1', 'avg', 'value', { from: hour(1), to: hour(2) })).toBe(25)
+    })
+  })
+}
