@@ -6,6 +6,7 @@
  * about 700 MB); later ones take a few seconds.
  */
 import { createId } from '@paralleldrive/cuid2'
+import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
@@ -48,9 +49,55 @@ async function run(script: string, args: string[], env: Record<string, string>, 
   return stdout.trim()
 }
 
+/**
+ * Two test runs on one machine must not restart the server under each other: the run holds
+ * `DIR.suite-lock` (its pid) from start to stop, and a second run waits for it (at most 5 minutes).
+ */
+async function lockSuite(dir: string): Promise<() => void> {
+  const path = `${dir}.suite-lock`
+  const started = performance.now()
+  for (;;) {
+    try {
+      const fd = openSync(path, 'wx')
+      writeSync(fd, String(process.pid))
+      closeSync(fd)
+      return () => rmSync(path, { force: true })
+    } catch (error) {
+      if ((error as { code?: string }).code !== 'EEXIST') throw error
+    }
+    const holder = Number(readFileSync(path, 'utf8').trim() || 0)
+    if (!isAlive(holder)) {
+      rmSync(path, { force: true })
+      continue
+    }
+    if (performance.now() - started > 300_000) throw new Error(`another fault-suite run (pid ${holder}) still holds ${path} after 5 minutes`)
+    await new Promise((resolve) => setTimeout(resolve, 1000))
+  }
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
 /** Starts (installing on first use) the fault suite's own server, and creates a migrated database on it. */
 export async function startFaultServer(): Promise<FaultServer> {
   const dir = process.env.TSDB_FAULT_NATIVE_DIR ?? join(process.env.HOME ?? '/root', '.cache', 'drizzle-timescale', 'fault-native')
+  const unlock = await lockSuite(dir)
+  try {
+    return await startLocked(dir, unlock)
+  } catch (error) {
+    unlock()
+    throw error
+  }
+}
+
+async function startLocked(dir: string, unlock: () => void): Promise<FaultServer> {
   const env = { TSDB_NATIVE_DIR: dir, TSDB_NATIVE_PORT: String(closedPort()) }
   const started = performance.now()
   const base = (await run('native-db-start.sh', [], env, 600_000)).split('\n').at(-1) as string
@@ -76,7 +123,7 @@ export async function startFaultServer(): Promise<FaultServer> {
         const admin = postgres(base, { max: 1, onnotice: () => {}, connect_timeout: 10 })
         await admin.unsafe(`drop database if exists "${name}" with (force)`).finally(() => admin.end({ timeout: 1 }))
       } finally {
-        await run('native-db-stop.sh', [], env, 120_000)
+        await run('native-db-stop.sh', [], env, 120_000).finally(unlock)
       }
     },
   }
