@@ -15,6 +15,7 @@ import { type AnyPgDatabase, queryRows } from '../../src/internal/query-rows.ts'
 import * as repo from '../../src/repository/index.ts'
 import type { TimeSeriesRecord } from '../../src/types.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
+import { report } from './support.ts'
 
 const R = { from: '2024-01-15T00:00:00Z', to: '2024-01-16T00:00:00Z' }
 const T = '2024-01-15T10:30:00Z'
@@ -296,5 +297,20 @@ for (const target of targets) {
         expect(await digest(t.db)).toBe(before)
       })
     }
+
+    test('afterwards: the sentinel rows are exactly as seeded', async () => {
+      expect(await digest(t.db)).toBe(before)
+      const [row] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from time_series_data where entity_id like 'sentinel-%'`)
+      expect(row?.n).toBe(20)
+      report({
+        fault: `hostile input catalogue on ${target.name}`,
+        runs: refused.length + reported.length + 1 + accepted.length,
+        sent: 20,
+        found: Number(row?.n),
+        duplicates: 0,
+        lost: 0,
+        note: `${refused.length} refused (ValidationError, details.field), ${reported.length + 1} reported by healthCheck, ${accepted.length} edge values stored exactly; digest unchanged after each`,
+      })
+    })
   })
 }
