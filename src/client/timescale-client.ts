@@ -242,14 +242,17 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
 
   /**
    * Aggregates per time bucket (`time_bucket`), optionally gap-filled, in a time zone, oldest or newest first.
+   * `entityId` `null`: every entity, one row per bucket and entity (see the repository's `getTimeBuckets`).
+   * Whole-hour buckets are read from the `hourly_metrics` continuous aggregate where that gives the same numbers.
    *
    * @example
    * ```ts
    * const hourly = await client.getTimeBuckets('api_gateway', '1 hour', range, { aggregateFunction: 'max', order: 'asc' })
+   * const fleet = await client.getTimeBuckets(null, '1 hour', { from: hourAgo, to: now }, { limit: 10_000 })
    * ```
    * @see https://docs.timescale.com/api/latest/hyperfunctions/time_bucket/
    */
-  getTimeBuckets(entityId: string, interval: string, range: TimeRange, options?: TimeBucketOptions): Promise<TimeBucketResult[]> {
+  getTimeBuckets(entityId: string | null, interval: string, range: TimeRange, options?: TimeBucketOptions): Promise<TimeBucketResult[]> {
     return this.#read('getTimeBuckets', (db) => getTimeBuckets(db, entityId, interval, range, this.#withBucketLimit(options)))
   }
 
