@@ -28,16 +28,17 @@ describe.if(native !== undefined)('statement_timeout and pg_cancel_backend durin
   }
   const pid = async (client: TimescaleClient<PostgresTimescaleDatabase>) =>
     (await queryRows<{ pid: number }>(client.db, sql`select pg_backend_pid() as pid`))[0]?.pid
-  const slow = (time: string): PlainRecord => ({ entity_id: 'slow-row', time, value: 1, value2: null, value3: null, value4: null, metadata: null })
+  const slow = (time: string): PlainRecord => ({ entity_id: 'zz-slow-row', time, value: 1, value2: null, value3: null, value4: null, metadata: null })
 
   beforeAll(async () => {
     t = await (native as NonNullable<typeof native>).open()
     admin = adminPool(t.url as string)
-    // A row named slow-row makes its INSERT sleep: the statement is then surely mid-upsert.
+    // A row named zz-slow-row makes its INSERT sleep; rows are written in key order, so it comes last:
+    // the statement has written every other row when it sleeps.
     await admin.unsafe(`
       create function dts_slow_row() returns trigger language plpgsql as $$
       begin
-        if new.entity_id = 'slow-row' then perform pg_sleep(3); end if;
+        if new.entity_id = 'zz-slow-row' then perform pg_sleep(3); end if;
         return new;
       end $$;
       create trigger dts_slow_row before insert on time_series_data for each row execute function dts_slow_row();`)
@@ -70,7 +71,7 @@ describe.if(native !== undefined)('statement_timeout and pg_cancel_backend durin
     const unchanged = await tally(t.db, prefix, before)
     expect(unchanged).toMatchObject({ found: before.length, duplicates: 0, lost: 0 })
     expect(unchanged.digest.md5).toBe(unchanged.expected.md5)
-    expect(await tally(t.db, 'slow-row', [])).toMatchObject({ found: 0 })
+    expect(await tally(t.db, 'zz-slow-row', [])).toMatchObject({ found: 0 })
     expect(await stuckSessions(admin, app)).toEqual([])
     expect(await pid(client)).toBe(pidBefore)
     const more = makeRecords(prefix, before.length + 1000, { entities: 50 }).slice(before.length)
@@ -90,7 +91,7 @@ describe.if(native !== undefined)('statement_timeout and pg_cancel_backend durin
     await client.insertManyRecords(before)
     // 50,000 new rows and updates, the slow row last: the upsert has written most of them when the timeout hits.
     const batch = [...makeRecords('st-', 50_000, { entities: 50, salt: 7 }), slow('2024-03-01T00:00:00Z')]
-    await expectRolledBack(client, app, 'st-', before, () => client.insertManyRecords(batch, { chunkSize: 60_000 }), batch.length, 'statement_timeout mid-upsert')
+    await expectRolledBack(client, app, 'st-', before, () => client.insertManyRecords(batch, { chunkSize: 60_000, method: 'copy' }), batch.length, 'statement_timeout mid-upsert')
   })
 
   for (const phase of ['upsert', 'copy'] as const) {
@@ -117,8 +118,8 @@ describe.if(native !== undefined)('statement_timeout and pg_cancel_backend durin
         }
         expect(cancelled).toBe(true)
       }
-      const fault = `pg_cancel_backend during the ${phase === 'copy' ? 'COPY into staging' : 'upsert'}`
-      await expectRolledBack(client, app, prefix, before, () => client.insertManyRecords(batch, { chunkSize: 100_000 }), batch.length, fault, cancel)
+      const fault = `pg_cancel_backend during the ${phase === 'copy' ? 'COPY' : 'upsert'}`
+      await expectRolledBack(client, app, prefix, before, () => client.insertManyRecords(batch, { chunkSize: 100_000, ...(phase === 'upsert' ? { method: 'copy' as const } : {}) }), batch.length, fault, cancel)
     })
   }
 })

@@ -1,8 +1,9 @@
 /*
- * Fault: the COPY-staging ingest fails, 1,000 times. Three ways: the COPY itself is refused by the
- * server after the data was sent (a malformed row that only a caller bypassing validation can
- * send: postgres.js 3.4.9 then never settled the stream, porsager/postgres#1173), a trigger raises
- * on a poison row during the upsert from staging, and a CHECK constraint refuses a value.
+ * Fault: the COPY ingest fails, 1,000 times, four ways: a COPY into the staging table refused by
+ * the server after the data was sent (a malformed row that only a caller bypassing validation can
+ * send: postgres.js 3.4.9 then never settled the stream, porsager/postgres#1173), a trigger raising
+ * on a poison row (in the default path's plain COPY, and in the upsert from staging), and a CHECK
+ * constraint refusing a value.
  * Afterwards the pool still works, holds no session idle in a transaction or stuck in a COPY, and
  * the table holds exactly the good rows.
  */
@@ -63,6 +64,13 @@ describe.if(native !== undefined)('a failed COPY on the native server', () => {
         expect(error).toBeInstanceOf(QueryError)
         expect((error as QueryError).details.sqlState).toBe('P0001')
       },
+      // The same trigger on the staging path: the upsert from the staging table fails.
+      async () => {
+        const error = await client.insertManyRecords([...good, { entity_id: 'poison-2', time: good[0]?.time as string, value: 1 }], { method: 'copy' })
+          .then(() => undefined, (e: unknown) => e)
+        expect(error).toBeInstanceOf(QueryError)
+        expect((error as QueryError).details.sqlState).toBe('P0001')
+      },
       // A CHECK constraint.
       async () => {
         const error = await client.insertManyRecords([...good, { entity_id: 'fc-huge', time: good[0]?.time as string, value: 1e301 }])
@@ -90,7 +98,7 @@ describe.if(native !== undefined)('a failed COPY on the native server', () => {
     const after = await tally(client.db, 'fc-', good)
     expect(after).toMatchObject({ sent: 40, found: 40, duplicates: 0, lost: 0 })
     expect(after.digest.md5).toBe(after.expected.md5)
-    report({ fault: 'failed COPY / upsert (server error after the data was sent, trigger, constraint)', runs: FAILURES, ...after, note: 'then 1 good batch' })
+    report({ fault: 'failed COPY: staging COPY refused after the data was sent, trigger raising in the plain COPY and in the staging upsert, CHECK constraint', runs: FAILURES, ...after, note: 'then 1 good batch' })
     // Validation failures never reach the pool at all.
     const invalid = await client.insertManyRecords([{ ...good[0], value: Number.NaN } as never]).catch((e: unknown) => e)
     expect(invalid).toBeInstanceOf(ValidationError)

@@ -77,15 +77,17 @@ describe.if(native !== undefined)('pg_terminate_backend during insertManyRecords
     await t?.close()
   })
 
+  // The default path (one plain COPY when every key is new), the staging upsert forced, and parallel writers.
   const modes: [string, InsertManyOptions][] = [
-    ['atomic (one transaction)', { chunkSize: CHUNK }],
+    ['atomic (default path)', { chunkSize: CHUNK }],
+    ["atomic, staging upsert (method: 'copy')", { chunkSize: CHUNK, method: 'copy' }],
     ['parallel: 4', { chunkSize: CHUNK, parallel: 4 }],
   ]
   for (const [name, options] of modes) {
     test(`${name}: terminated 3 times, the retried call completes with exactly the records sent`, async () => {
-      const app = `dts-term-${options.parallel ?? 1}`
+      const app = `dts-term-${options.parallel ?? 1}${options.method ?? ''}`
       const client = await open(app, 6)
-      const prefix = `tb${options.parallel ?? 1}-`
+      const prefix = `tb${options.parallel ?? 1}${options.method ?? ''}-`
       const records = makeRecords(prefix, RECORDS, { entities: 500 })
       let running = true
       const call = client.insertManyRecords(records, options).finally(() => {
@@ -103,9 +105,9 @@ describe.if(native !== undefined)('pg_terminate_backend during insertManyRecords
     }, CALL_CAP_MS + 30_000)
 
     test(`${name}: without retries the typed error says what was written; the same call again converges`, async () => {
-      const app = `dts-term-once-${options.parallel ?? 1}`
+      const app = `dts-term-once-${options.parallel ?? 1}${options.method ?? ''}`
       const client = await open(app, 0)
-      const prefix = `tn${options.parallel ?? 1}-`
+      const prefix = `tn${options.parallel ?? 1}${options.method ?? ''}-`
       const first = makeRecords(prefix, RECORDS, { entities: 500, salt: 1 })
       const records = makeRecords(prefix, RECORDS, { entities: 500, salt: 2 })
       // The first two chunks of keys already hold older values: a partial write would mix salts.
