@@ -33,34 +33,48 @@ const UPSERT_FROM_STAGING = `insert into time_series_data (${COPY_COLUMNS})
  * staging table, upsert from it, empty it. All or nothing.
  */
 export async function copyUpsert(sql: postgres.Sql, chunks: readonly (readonly ValidRecord[])[]): Promise<void> {
-  let ended = () => {}
-  const transactionEnded = new Promise<void>((resolve) => {
-    ended = resolve
-  })
-  const transaction = sql.begin(async (tx) => {
-    try {
+  await beginGuarded(
+    (work) => sql.begin(work),
+    async (tx: postgres.TransactionSql) => {
       await tx.unsafe(ENSURE_STAGING)
       for (const [index, chunk] of chunks.entries()) {
         if (index > 0) await tx.unsafe('truncate drizzle_timescale_staging')
         await copyInto(tx, chunk)
         await tx.unsafe(UPSERT_FROM_STAGING)
       }
+    },
+  )
+}
+
+/**
+ * Runs `work` in a postgres.js transaction opened by `begin` (`sql.begin`, or Drizzle's
+ * `db.transaction` on postgres.js), guarded against porsager/postgres#1208: when the connection
+ * dies in the transaction, postgres.js 3.4.9 rejects `begin()` with the close error and then
+ * sends ROLLBACK from `begin()`'s own catch on the dead connection, an uncaught TypeError from a
+ * setImmediate that ends the process (or, once the connection object reconnected for another
+ * query, a ROLLBACK in someone else's session). The server has rolled back already, so after a
+ * lost connection `work`'s callback never settles once `begin()` has; if `begin()` has not
+ * settled within 10 s (the connection was not closed after all), the error goes on.
+ */
+export async function beginGuarded<Tx, R>(
+  begin: (callback: (tx: Tx) => Promise<R>) => Promise<R>,
+  work: (tx: Tx) => Promise<R>,
+): Promise<R> {
+  let ended = () => {}
+  const transactionEnded = new Promise<void>((resolve) => {
+    ended = resolve
+  })
+  const transaction = begin(async (tx) => {
+    try {
+      return await work(tx)
     } catch (error) {
       if (toTimescaleError(error).code === ErrorCodes.CONNECTION) await neverAfter(transactionEnded)
       throw error
     }
   })
-  await transaction.finally(ended)
+  return transaction.finally(ended)
 }
 
-/**
- * When the connection died in a transaction, postgres.js 3.4.9 rejects `begin()` with the close
- * error, and then sends ROLLBACK from `begin()`'s own catch on the dead connection: an uncaught
- * TypeError from a setImmediate that ends the process (porsager/postgres#1208), or, once the
- * connection object reconnected for another query, a ROLLBACK in someone else's session. The
- * server has rolled back already, so the callback never settles once `begin()` has; if `begin()`
- * has not settled within 10 s (the connection was not closed after all), the error goes on.
- */
 async function neverAfter(transactionEnded: Promise<void>): Promise<void> {
   let timer: ReturnType<typeof setTimeout> | undefined
   const grace = new Promise<'grace'>((resolve) => {

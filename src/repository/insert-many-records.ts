@@ -9,7 +9,7 @@ import type { BatchResult, InsertManyOptions, TimeSeriesRecord } from '../types.
 import { type ValidRecord, batchValidationError, checkRecords, validateInsertManyOptions } from '../validation/index.ts'
 import { invalid } from '../validation/invalid.ts'
 import { copyInsert } from './copy-insert.ts'
-import { copyUpsert } from './copy-upsert.ts'
+import { beginGuarded, copyUpsert } from './copy-upsert.ts'
 import { upsertOnConflict } from './stored-record.ts'
 
 /**
@@ -80,9 +80,11 @@ export async function insertManyRecords(
     } else if (chunks.length === 1) {
       await db.execute(upsertChunk(chunks[0] as ValidRecord[]))
     } else {
-      await db.transaction(async (tx) => {
+      const work = async (tx: AnyPgDatabase) => {
         for (const chunk of chunks) await tx.execute(upsertChunk(chunk))
-      })
+      }
+      // On postgres.js, a connection lost mid-transaction must not make it send ROLLBACK (see beginGuarded).
+      await (pool ? beginGuarded((callback) => db.transaction(callback), work) : db.transaction(work))
     }
   } catch (error) {
     throw error instanceof BatchError ? error : toTimescaleError(error, { operation: 'insertManyRecords' })

@@ -83,7 +83,9 @@ describe.if(native !== undefined)('pg_terminate_backend during insertManyRecords
     ["atomic, staging upsert (method: 'copy')", { chunkSize: CHUNK, method: 'copy' }],
     ['parallel: 4', { chunkSize: CHUNK, parallel: 4 }],
   ]
-  for (const [name, options] of modes) {
+  // INSERT ... unnest in a Drizzle transaction: a lost connection there ended the process (porsager/postgres#1208).
+  const unnest: [string, InsertManyOptions] = ["atomic, unnest in a Drizzle transaction (method: 'unnest')", { chunkSize: CHUNK, method: 'unnest' }]
+  for (const [name, options] of [...modes, unnest]) {
     test(`${name}: terminated 3 times, the retried call completes with exactly the records sent`, async () => {
       const app = `dts-term-${options.parallel ?? 1}${options.method ?? ''}`
       const client = await open(app, 6)
@@ -104,6 +106,7 @@ describe.if(native !== undefined)('pg_terminate_backend during insertManyRecords
       report({ fault: `pg_terminate_backend ×${hits} during insertManyRecords, ${name}, retried`, runs: 1, ...found })
     }, CALL_CAP_MS + 30_000)
 
+    if (options.method === 'unnest') continue
     test(`${name}: without retries the typed error says what was written; the same call again converges`, async () => {
       const app = `dts-term-once-${options.parallel ?? 1}${options.method ?? ''}`
       const client = await open(app, 0)
