@@ -42,12 +42,12 @@ describe.if(native !== undefined)('statement_timeout and pg_cancel_backend durin
         return new;
       end $$;
       create trigger dts_slow_row before insert on time_series_data for each row execute function dts_slow_row();`)
-  })
+  }, 60_000)
   afterAll(async () => {
-    for (const client of clients) await client.close({ timeout: 1 })
+    await Promise.all(clients.map((client) => client.close({ timeout: 1 })))
     await admin?.end({ timeout: 1 })
     await t?.close()
-  })
+  }, 60_000)
 
   /** The call fails with QUERY_TIMEOUT, nothing of it stays, and the same connection works on. */
   async function expectRolledBack(
@@ -92,7 +92,7 @@ describe.if(native !== undefined)('statement_timeout and pg_cancel_backend durin
     // 50,000 new rows and updates, the slow row last: the upsert has written most of them when the timeout hits.
     const batch = [...makeRecords('st-', 50_000, { entities: 50, salt: 7 }), slow('2024-03-01T00:00:00Z')]
     await expectRolledBack(client, app, 'st-', before, () => client.insertManyRecords(batch, { chunkSize: 60_000, method: 'copy' }), batch.length, 'statement_timeout mid-upsert')
-  })
+  }, 30_000)
 
   for (const phase of ['upsert', 'copy'] as const) {
     test(`pg_cancel_backend during the ${phase}: QUERY_TIMEOUT, rolled back, same connection reusable`, async () => {
@@ -120,6 +120,6 @@ describe.if(native !== undefined)('statement_timeout and pg_cancel_backend durin
       }
       const fault = `pg_cancel_backend during the ${phase === 'copy' ? 'COPY' : 'upsert'}`
       await expectRolledBack(client, app, prefix, before, () => client.insertManyRecords(batch, { chunkSize: 100_000, ...(phase === 'upsert' ? { method: 'copy' as const } : {}) }), batch.length, fault, cancel)
-    })
+    }, 30_000)
   }
 })

@@ -19,11 +19,11 @@ for (const target of targets) {
     beforeAll(async () => {
       t = await target.open()
       client = await ClientFactory.fromDrizzle(t.db, { maxRetries: 0 })
-    })
+    }, 60_000)
     afterAll(async () => {
       await client?.close()
       await t?.close()
-    })
+    }, 60_000)
 
     const compressedChunks = async () =>
       Number(
@@ -60,7 +60,7 @@ for (const target of targets) {
         ...found,
         note: `${updates.length + 1} updates of compressed rows and ${fresh.length} new keys in ${compressedBefore} compressed chunks`,
       })
-    })
+    }, 30_000)
 
     test('late data older than the aggregate watermark shows up after a refresh', async () => {
       const hour = (h: number) => `2024-02-10T${String(h).padStart(2, '0')}:00:00Z`
@@ -90,6 +90,6 @@ for (const target of targets) {
       expect(await hourOne()).toEqual({ avg: 25, n: 4 })
       // And through the client: the same numbers from the raw rows.
       expect(await client.getAggregate('late-1', 'avg', 'value', { from: hour(1), to: hour(2) })).toBe(25)
-    })
+    }, 30_000)
   })
 }

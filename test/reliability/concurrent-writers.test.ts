@@ -60,12 +60,12 @@ describe.if(native !== undefined)(`${WRITERS} concurrent writers upserting the s
         await ClientFactory.fromConnectionString(t.url as string, { maxConnections: 1, maxRetries: 20, retryBaseDelayMs: 10, retryMaxDelayMs: 200 }),
       )
     }
-  })
+  }, 60_000)
   afterAll(async () => {
-    for (const client of writers) await client.close({ timeout: 1 })
+    await Promise.all(writers.map((client) => client.close({ timeout: 1 })))
     await admin?.end({ timeout: 1 })
     await t?.close()
-  })
+  }, 60_000)
 
   const deadlocks = async () => Number((await admin`select deadlocks::int as n from pg_stat_database where datname = current_database()`)[0]?.n)
   const chunks = async () => Number((await admin`select count(*)::int as n from show_chunks('time_series_data')`)[0]?.n)
@@ -144,5 +144,5 @@ describe.if(native !== undefined)(`${WRITERS} concurrent writers upserting the s
     expect(rows[0]?.n).toBe(0)
     expect(found.rows).toBe(ROUNDS * ENTITIES * TIMES + records.length)
     report({ fault: 'deadlock (40P01) of insertManyRecords with another transaction', runs: 1, sent: records.length, found: records.length, duplicates: 0, lost: 0, note: '1 deadlock detected, the call retried and committed last' })
-  })
+  }, 30_000)
 })

@@ -40,12 +40,12 @@ describe.if(native !== undefined)('a failed COPY on the native server', () => {
       maxConnections: CONCURRENCY,
       maxRetries: 0,
     })
-  })
+  }, 60_000)
   afterAll(async () => {
     await client?.close({ timeout: 1 })
     await admin?.end({ timeout: 1 })
     await t?.close()
-  })
+  }, 60_000)
 
   test(`${FAILURES} forced failures leave the pool healthy, nothing stuck, nothing written`, async () => {
     const pool = client.db.$client

@@ -255,11 +255,11 @@ for (const target of targets) {
       )
       await repo.upsertEntity(t.db, { entity_id: 'sentinel-entity', entity_type: 'sensor', metadata: { a: 1 } })
       before = await digest(t.db)
-    })
+    }, 60_000)
     afterAll(async () => {
       await api?.client.close()
       await t?.close()
-    })
+    }, 60_000)
 
     for (const [name, call, field] of refused) {
       test(`refused: ${name}`, async () => {
@@ -269,7 +269,7 @@ for (const target of targets) {
         expect((error as TimescaleClientError).details.field).toBe(field)
         expect((error as Error).message.length).toBeLessThan(400)
         expect(await digest(t.db)).toBe(before)
-      })
+      }, 30_000)
     }
 
     for (const [name, options] of reported) {
@@ -278,11 +278,11 @@ for (const target of targets) {
         expect(health.isHealthy).toBe(false)
         expect(health.errors?.[0]).toStartWith(`${ErrorCodes.VALIDATION}: timeoutMs must be`)
         expect(await digest(t.db)).toBe(before)
-      })
+      }, 30_000)
     }
     test('reported, not thrown: healthCheck(null) is healthCheck()', async () => {
       expect((await api.client.healthCheck(null as never)).isHealthy).toBe(true)
-    })
+    }, 30_000)
 
     for (const [name, records, check] of accepted) {
       test(`stored exactly: ${name}`, async () => {
@@ -295,7 +295,7 @@ for (const target of targets) {
         await repo.insertRecord(t.db, records[0] as TimeSeriesRecord)
         expect(await api.client.getRecords(records[0]?.entity_id as string, { from: '0001-01-01T00:00:00Z', to: '9999-12-31T23:59:59.999999Z' })).toEqual(rows)
         expect(await digest(t.db)).toBe(before)
-      })
+      }, 30_000)
     }
 
     test('afterwards: the sentinel rows are exactly as seeded', async () => {
@@ -311,6 +311,6 @@ for (const target of targets) {
         lost: 0,
         note: `${refused.length} refused (ValidationError, details.field), ${reported.length + 1} reported by healthCheck, ${accepted.length} edge values stored exactly; digest unchanged after each`,
       })
-    })
+    }, 30_000)
   })
 }

@@ -52,7 +52,7 @@ describe('AcquireGate', () => {
     expect(peak).toBe(2)
     expect(results.map((r) => r.ok)).toEqual([false, true, true, true, true, true])
     expect(gate.waiting).toBe(0)
-  })
+  }, 30_000)
 
   test('a call that waits longer than the timeout fails with CONNECTION_TIMEOUT and never runs', async () => {
     const gate = new AcquireGate(1, 50)
@@ -74,7 +74,7 @@ describe('AcquireGate', () => {
     hold.resolve()
     await first
     expect(await gate.run(1, async () => 'free again')).toBe('free again')
-  })
+  }, 30_000)
 
   test('a call needing several connections waits for all of them; one needing more than capacity takes capacity', async () => {
     const gate = new AcquireGate(3, 1000)
@@ -91,7 +91,7 @@ describe('AcquireGate', () => {
     await Promise.all([small, big])
     expect(bigStarted).toBe(true)
     expect(await huge).toBe('clamped to 3')
-  })
+  }, 30_000)
 
   test('an abort (client closed) rejects a waiting call with CLIENT_CLOSED at once', async () => {
     const gate = new AcquireGate(1, 10_000)
@@ -104,7 +104,7 @@ describe('AcquireGate', () => {
     expect((result as { error: TimescaleClientError }).error.code).toBe(ErrorCodes.CLIENT_CLOSED)
     hold.resolve()
     await first
-  })
+  }, 30_000)
 
   test('acquireTimeout is validated: seconds from 0 to 3600', async () => {
     expect(resolveClientConfig({ acquireTimeout: 2.5 }).acquireTimeoutMs).toBe(2500)
@@ -116,7 +116,7 @@ describe('AcquireGate', () => {
       expect((error as { error: unknown }).error).toBeInstanceOf(ValidationError)
       expect((error as { error: ValidationError }).error.details.field).toBe('acquireTimeout')
     }
-  })
+  }, 30_000)
 })
 
 describe.if(native !== undefined)('pool exhaustion on the native server', () => {
@@ -138,12 +138,12 @@ describe.if(native !== undefined)('pool exhaustion on the native server', () => 
         return new;
       end $$;
       create trigger dts_slow_row before insert on time_series_data for each row execute function dts_slow_row();`)
-  })
+  }, 60_000)
   afterAll(async () => {
-    for (const client of clients) await client.close({ timeout: 1 })
+    await Promise.all(clients.map((client) => client.close({ timeout: 1 })))
     await admin?.end({ timeout: 1 })
     await t?.close()
-  })
+  }, 60_000)
 
   for (const acquireTimeout of [undefined, 30]) {
     test(`48 concurrent calls on 2 connections${acquireTimeout ? ` (acquireTimeout ${acquireTimeout} s)` : ''} queue and all complete`, async () => {
@@ -174,7 +174,7 @@ describe.if(native !== undefined)('pool exhaustion on the native server', () => 
       expect(found).toMatchObject({ sent: 16_000, found: 16_000, duplicates: 0, lost: 0 })
       expect(found.digest.md5).toBe(found.expected.md5)
       report({ fault: `pool exhaustion: 48 concurrent calls on 2 connections${acquireTimeout ? `, acquireTimeout ${acquireTimeout} s` : ''}`, runs: 48, ...found, note: `at most ${peak} sessions seen` })
-    })
+    }, 30_000)
   }
 
   test('acquireTimeout: a call that gets no connection in time is a CONNECTION_TIMEOUT and writes nothing', async () => {
@@ -200,7 +200,7 @@ describe.if(native !== undefined)('pool exhaustion on the native server', () => 
     const found = await tally(t.db, 'pt-', blocked)
     expect(found).toMatchObject({ found: 100, duplicates: 0, lost: 0 })
     report({ fault: 'acquireTimeout 0.3 s on a busy 1-connection pool: CONNECTION_TIMEOUT, then the call again', runs: 2, ...found, note: `failed after ${Math.round(waited)} ms, nothing sent` })
-  })
+  }, 30_000)
 
   test('close() while calls wait for a connection: they fail with CLIENT_CLOSED at once', async () => {
     const client = await open('dts-pool-close', { maxConnections: 1, acquireTimeout: 30 })
@@ -213,5 +213,5 @@ describe.if(native !== undefined)('pool exhaustion on the native server', () => 
     expect((result as { error: TimescaleClientError }).error.code).toBe(ErrorCodes.CLIENT_CLOSED)
     await bounded(closing, 10_000, 'close()')
     await slow
-  })
+  }, 30_000)
 })

@@ -70,12 +70,12 @@ describe.if(native !== undefined)('pg_terminate_backend during insertManyRecords
   beforeAll(async () => {
     t = await (native as NonNullable<typeof native>).open()
     admin = adminPool(t.url as string)
-  })
+  }, 60_000)
   afterAll(async () => {
-    for (const client of clients) await client.close({ timeout: 1 })
+    await Promise.all(clients.map((client) => client.close({ timeout: 1 })))
     await admin?.end({ timeout: 1 })
     await t?.close()
-  })
+  }, 60_000)
 
   // The default path (one plain COPY when every key is new), the staging upsert forced, and parallel writers.
   const modes: [string, InsertManyOptions][] = [

@@ -62,7 +62,7 @@ describe('a server that is unreachable at start', () => {
   beforeAll(async () => {
     silent = await badServer('silent')
     resetting = await badServer('reset')
-  })
+  }, 60_000)
   afterAll(() => {
     silent?.close()
     resetting?.close()
@@ -80,7 +80,7 @@ describe('a server that is unreachable at start', () => {
     expect(error.details).toMatchObject({ driverCode: 'CONNECT_TIMEOUT', attempts: 1, host: '127.0.0.1', port: silent.port })
     expectNoPassword(error)
     report({ fault: 'server unreachable at start (a host that accepts TCP and never answers)', runs: 1, sent: 0, found: 0, duplicates: 0, lost: 0, note: `ConnectionError after ${Math.round(ms)} ms with connectTimeout 1 s, no password in message, details, stack or causes` })
-  })
+  }, 30_000)
 
   test('silent host: fromConfig and fromEnvironment fail the same way within connectTimeout', async () => {
     const config = { host: '127.0.0.1', port: silent.port, database: 'metrics', username: 'app', password: PASSWORD, connectTimeout: 0.5 }
@@ -97,7 +97,7 @@ describe('a server that is unreachable at start', () => {
       if (saved === undefined) delete process.env.DATABASE_URL
       else process.env.DATABASE_URL = saved
     }
-  })
+  }, 30_000)
 
   test('a host that resets every connection: retried while connectTimeout lasts, then a ConnectionError', async () => {
     const before = resetting.accepted()
@@ -114,7 +114,7 @@ describe('a server that is unreachable at start', () => {
     expect(error.details.attempts).toBe(4)
     expect(resetting.accepted() - before).toBeGreaterThanOrEqual(4)
     expectNoPassword(error)
-  })
+  }, 30_000)
 })
 
 describe.if(native !== undefined)('healthCheck when the server goes silent', () => {
@@ -152,5 +152,5 @@ describe.if(native !== undefined)('healthCheck when the server goes silent', () 
       proxy.close()
       await t.close()
     }
-  })
+  }, 30_000)
 })
