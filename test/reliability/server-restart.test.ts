@@ -16,8 +16,9 @@ const unavailable = faultServerUnavailable()
 if (unavailable) console.log(`[reliability] server restart and crash faults skipped: ${unavailable}`)
 
 const WRITERS = 4
-const BATCHES = 10
-const BATCH = 1000
+const BATCH = 500
+const MAX_BATCHES = 400
+const AFTER_FAULT = 3
 const CALL_CAP_MS = 30_000
 const SCENARIO_CAP_MS = 120_000
 
@@ -59,58 +60,71 @@ describe.if(unavailable === undefined)('the server restarted or crashed under wr
           await ClientFactory.fromConnectionString(url, { maxConnections: 2, connectTimeout: 5, maxRetries: 8, retryBaseDelayMs: 100, retryMaxDelayMs: 1000 }),
         )
       }
-      const batches = clients.map((_, w) => {
-        const all = makeRecords(`${tag}${w}-`, BATCHES * BATCH, { entities: 20 })
-        return Array.from({ length: BATCHES }, (_, b) => all.slice(b * BATCH, (b + 1) * BATCH))
-      })
-      let acknowledged = 0
+      // Each writer writes batches of new keys, one call at a time, until the fault is over and it
+      // has written AFTER_FAULT more batches (at most MAX_BATCHES, SCENARIO_CAP_MS in all).
+      const written: PlainRecord[][][] = clients.map(() => [])
+      const batchOf = (w: number, b: number) =>
+        makeRecords(`${tag}${w}-`, BATCH, { entities: 10, start: new Date(Date.UTC(2024, 3, 1) + b * 3_600_000).toISOString() })
+      let faultStarted = Number.POSITIVE_INFINITY
+      let faultEnded = Number.POSITIVE_INFINITY
       let calls = 0
+      const acks: number[] = []
       let longestCallMs = 0
+      const afterFault = clients.map(() => 0)
       const surfaced: string[] = []
       const started = performance.now()
-      const writer = async (client: TimescaleClient<PostgresTimescaleDatabase>, own: PlainRecord[][]) => {
-        for (const batch of own) {
+      const writer = async (w: number) => {
+        const client = clients[w] as TimescaleClient<PostgresTimescaleDatabase>
+        for (let b = 0; b < MAX_BATCHES && (afterFault[w] as number) < AFTER_FAULT; b++) {
+          const batch = batchOf(w, b)
+          const callStarted = performance.now()
           // A call that still fails after the client's retries is sent again, at most 5 times.
           for (let attempt = 1; ; attempt++) {
             calls++
-            const callStarted = performance.now()
             const result = await bounded(outcome(client.insertManyRecords(batch)), CALL_CAP_MS, `a ${tag} write`)
-            longestCallMs = Math.max(longestCallMs, performance.now() - callStarted)
             if (result.ok) break
             surfaced.push((result.error as TimescaleClientError).code ?? String(result.error))
             if (attempt >= 5 || performance.now() - started > SCENARIO_CAP_MS) throw result.error
             await sleep(250)
           }
-          acknowledged++
+          const callEnded = performance.now()
+          longestCallMs = Math.max(longestCallMs, callEnded - callStarted)
+          acks.push(callEnded)
+          if (callStarted > faultEnded) afterFault[w] = (afterFault[w] as number) + 1
+          written[w]?.push(batch)
+          await sleep(20)
         }
       }
-      const writing = Promise.all(clients.map((client, w) => writer(client, batches[w] as PlainRecord[][])))
+      const writing = Promise.all(clients.map((_, w) => writer(w)))
       writing.catch(() => {})
-      // The fault strikes once the load is steady: a quarter of the batches are in.
-      while (acknowledged < (WRITERS * BATCHES) / 4 && performance.now() - started < SCENARIO_CAP_MS) await sleep(10)
-      const before = acknowledged
+      // The fault strikes once the load is steady: every writer has written twice.
+      while (written.some((batches) => batches.length < 2) && performance.now() - started < SCENARIO_CAP_MS) await sleep(10)
+      faultStarted = performance.now()
       await bounded(fault(server, url), 90_000, name)
+      faultEnded = performance.now()
       const health = await bounded(clients[0]!.healthCheck({ timeoutMs: 5000 }), 10_000, 'healthCheck after the fault')
       expect(typeof health.isHealthy).toBe('boolean')
       await bounded(writing, SCENARIO_CAP_MS, 'the writers')
-      expect(acknowledged).toBe(WRITERS * BATCHES)
-      expect(acknowledged).toBeGreaterThan(before)
+      // Every writer wrote again after the fault; the longest silence between two acknowledged writes is the outage they saw.
+      expect(afterFault).toEqual(Array(WRITERS).fill(AFTER_FAULT))
+      const sorted = acks.sort((a, b) => a - b)
+      const stall = Math.max(...sorted.slice(1).map((t, i) => t - (sorted[i] as number)))
       expect((await bounded(clients[1]!.healthCheck(), 10_000, 'healthCheck')).isHealthy).toBe(true)
       const closeStarted = performance.now()
       await bounded(Promise.all(clients.map((c) => c.close({ timeout: 2 }))), 10_000, 'close()')
       const closeMs = performance.now() - closeStarted
 
-      const sent = batches.flat(2)
+      const sent = written.flat(2)
       const checker = postgres(server.url, { max: 1, onnotice: () => {} })
       try {
         const found = await tally(drizzle(checker), `${tag}`, sent)
-        expect(found).toMatchObject({ sent: WRITERS * BATCHES * BATCH, found: WRITERS * BATCHES * BATCH, duplicates: 0, lost: 0 })
+        expect(found).toMatchObject({ sent: sent.length, found: sent.length, duplicates: 0, lost: 0 })
         expect(found.digest.md5).toBe(found.expected.md5)
         report({
           fault: `server ${name}, under load from ${WRITERS} clients`,
           runs: calls,
           ...found,
-          note: `longest call ${Math.round(longestCallMs)} ms (retried through the fault); ${surfaced.length} calls failed after the client's retries and were sent again${surfaced.length ? ` (${[...new Set(surfaced)].join(', ')})` : ''}; close() took ${Math.round(closeMs)} ms`,
+          note: `writes stalled ${Math.round(stall)} ms at most, the longest call took ${Math.round(longestCallMs)} ms (retried through the outage); ${surfaced.length} calls failed after the client's retries and were sent again${surfaced.length ? ` (${[...new Set(surfaced)].join(', ')})` : ''}; close() took ${Math.round(closeMs)} ms`,
         })
       } finally {
         await checker.end({ timeout: 1 })
