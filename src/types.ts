@@ -111,7 +111,8 @@ export interface InsertManyOptions {
    * How rows travel. `'auto'` (default): on a postgres.js database, one plain `COPY` into the
    * table, and the `'copy'` path when a key already exists (the failed COPY wrote nothing but
    * leaves a unique-violation ERROR in the server log; later calls on that pool then take the
-   * `'copy'` path directly for a while); `'unnest'` on any other driver and inside a transaction.
+   * `'copy'` path directly for a while); on the embedded PGlite, one plain COPY from a Blob, else
+   * `'unnest'` the same way; `'unnest'` on any other driver and inside a transaction.
    * `'copy'`: COPY into a temporary staging table, then one `INSERT ... SELECT ... ON CONFLICT`
    * (postgres.js only; never an error in the server log). `'unnest'`: `INSERT ... SELECT * FROM
    * unnest(...)` with one array parameter per column (every driver).

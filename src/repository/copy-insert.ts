@@ -43,6 +43,11 @@ export async function copyInsert(sql: postgres.Sql, chunks: readonly (readonly V
   }
 }
 
+/** Rows per piece of the COPY stream: a piece is encoded while the server reads the previous one. */
+const PIECE_ROWS = 2000
+
 function* encoded(chunks: readonly (readonly ValidRecord[])[]): Generator<string> {
-  for (const chunk of chunks) yield copyText(chunk)
+  for (const chunk of chunks) {
+    for (let start = 0; start < chunk.length; start += PIECE_ROWS) yield copyText(chunk.slice(start, start + PIECE_ROWS))
+  }
 }

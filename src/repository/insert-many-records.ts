@@ -2,6 +2,7 @@ import { is, type SQL, sql } from 'drizzle-orm'
 import { PgTransaction } from 'drizzle-orm/pg-core'
 import { BatchError, ErrorCodes } from '../errors.ts'
 import { floatArrayLiteral, textArrayLiteral } from '../internal/pg-array-literal.ts'
+import { blobCopyClientOf } from '../internal/blob-copy-client.ts'
 import { postgresJsClientOf } from '../internal/postgres-js-client.ts'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
@@ -10,6 +11,7 @@ import { type ValidRecord, batchValidationError, checkRecords, validateInsertMan
 import { invalid } from '../validation/invalid.ts'
 import { copyInsert } from './copy-insert.ts'
 import { beginGuarded, copyUpsert } from './copy-upsert.ts'
+import { blobCopyInsert } from './blob-copy-insert.ts'
 import { upsertOnConflict } from './stored-record.ts'
 
 /**
@@ -19,7 +21,8 @@ import { upsertOnConflict } from './stored-record.ts'
  * 10,000 rows, each encoded while the server reads the previous one); if a key
  * already exists that COPY fails having written nothing, and each chunk is COPied into a temporary
  * staging table and upserted from it (see `method`). On other drivers and inside a transaction
- * each chunk is one `INSERT ... SELECT * FROM unnest(...)` with one array parameter per column.
+ * each chunk is one `INSERT ... SELECT * FROM unnest(...)` with one array parameter per column
+ * (on the embedded PGlite, after one plain COPY of every chunk from a Blob, when no key exists yet).
  * Either way batch size never meets PostgreSQL's 65,535 bind-parameter limit. `parallel: n` writes on
  * n connections at once (each chunk then commits on its own; see {@link InsertManyOptions}). Records with the same `(entity_id, time)` (times compared as instants:
  * `10:30+01:00` equals `09:30Z`) are collapsed first, the last one winning, and counted in
@@ -68,6 +71,7 @@ export async function insertManyRecords(
   for (let start = 0; start < rows.length; start += chunkSize) chunks.push(rows.slice(start, start + chunkSize))
 
   const copy = pool === undefined || method === 'unnest' ? undefined : method === 'copy' ? copyUpsert : copyInsert
+  const blobCopy = inTransaction || method !== 'auto' ? undefined : blobCopyClientOf(db)
   const writeOne = (chunk: ValidRecord[]) =>
     copy && pool ? copy(pool, [chunk]) : db.execute(upsertChunk(chunk)).then(() => undefined)
   try {
@@ -77,6 +81,8 @@ export async function insertManyRecords(
       await writeInParallel(chunks, parallel, writeOne)
     } else if (copy && pool) {
       await copy(pool, chunks)
+    } else if (blobCopy && (await blobCopyInsert(blobCopy, chunks))) {
+      // Written by one COPY.
     } else if (chunks.length === 1) {
       await db.execute(upsertChunk(chunks[0] as ValidRecord[]))
     } else {
