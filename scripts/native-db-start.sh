@@ -20,6 +20,8 @@
 #   TSDB_NATIVE_DIR   chroot directory (default ~/.cache/drizzle-timescale/native)
 #   TSDB_NATIVE_PORT  TCP port to listen on (default: 55432 if free, else the
 #                     next free loopback port)
+#   TSDB_NATIVE_TEMPLATE  a complete install to copy instead of running debootstrap
+#                     (default ~/.cache/drizzle-timescale/native, when DIR is another)
 #
 # Needs root (debootstrap, mount, chroot). Stop with scripts/native-db-stop.sh.
 set -euo pipefail
@@ -244,6 +246,34 @@ write_marker() {
     "$PG_MAJOR" "$pgv" "$PG_MAJOR" "$tsv" "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$MARKER"
 }
 
+# A second install on the same machine (the fault suite's server, a replica pair) is copied from
+# a complete one instead of running debootstrap again: the packages without any cluster, then a
+# fresh cluster. TSDB_NATIVE_TEMPLATE names the install to copy (default: the default install).
+copy_from_template() {
+  local src t0=$SECONDS
+  src="$(realpath -m -- "${TSDB_NATIVE_TEMPLATE:-${HOME:-/root}/.cache/drizzle-timescale/native}")"
+  [ "$src" != "$DIR" ] && [ -f "$src/$MARKER_NAME" ] && [ -x "$src/usr/lib/postgresql/$PG_MAJOR/bin/postgres" ] \
+    && [ -f "$src/usr/lib/postgresql/$PG_MAJOR/lib/timescaledb.so" ] || return 1
+  log "copying the install of $src into $DIR (instead of debootstrap)"
+  mkdir -p "$DIR"
+  # --one-file-system: not the source's mounted /proc and /dev; no clusters, configs, logs or URL.
+  if ! tar -C "$src" --one-file-system --numeric-owner \
+      --exclude="./var/lib/postgresql/$PG_MAJOR" --exclude="./etc/postgresql/$PG_MAJOR" \
+      --exclude='./run/postgresql/*' --exclude='./var/run/postgresql/*' --exclude='./var/log/postgresql/*' \
+      --exclude=./url --exclude=./url.tmp --exclude="./$MARKER_NAME" -cf - . 3>&- 9>&- \
+      | tar -C "$DIR" --numeric-owner -xpf - 3>&- 9>&-; then
+    log "copying failed; installing with debootstrap instead"
+    remove_dir
+    return 1
+  fi
+  ensure_mounts
+  log "creating cluster $PG_MAJOR/$CLUSTER (UTF-8)"
+  inchroot pg_createcluster --locale C.UTF-8 "$PG_MAJOR" "$CLUSTER" </dev/null || die "pg_createcluster failed"
+  write_marker
+  install_ok || die "copied install is incomplete (see messages above)"
+  log "install copied in $((SECONDS - t0)) s"
+}
+
 ensure_install() {
   install_ok && return 0
 
@@ -261,6 +291,8 @@ ensure_install() {
     if running_port >/dev/null; then stop_cluster; fi
     remove_dir
   fi
+
+  if copy_from_template; then return 0; fi
 
   ensure_debootstrap
   local t0=$SECONDS
