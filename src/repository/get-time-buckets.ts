@@ -115,10 +115,10 @@ function rawBuckets({ entityId, width, range, options: o }: BucketRequest): SQL 
   let bucket: SQL
   let value: SQL
   if (o.gapFill === undefined) {
-    bucket = sql`time_bucket(${width.text}::text::interval, t.time${tz})`
+    bucket = sql`time_bucket(${width.text}::interval, t.time${tz})`
     value = aggregate
   } else {
-    bucket = sql`time_bucket_gapfill(${width.text}::text::interval, t.time${tz},
+    bucket = sql`time_bucket_gapfill(${width.text}::interval, t.time${tz},
       start => ${range.from}::timestamptz, finish => ${range.to}::timestamptz)`
     value = o.gapFill === 'locf' ? sql`locf(${aggregate})` : o.gapFill === 'interpolate' ? sql`interpolate(${aggregate})` : aggregate
   }
@@ -130,11 +130,17 @@ function rawBuckets({ entityId, width, range, options: o }: BucketRequest): SQL 
         from time_series_data t where ${where} group by 1`
 }
 
+/**
+ * `buckets` (a select of `bucket`, `entity_id`, `value`, `count`) ordered, limited and formatted.
+ * The order and the limit go into that select itself: the planner then groups in that order and
+ * stops at the limit, instead of aggregating every group and sorting them all afterwards.
+ */
 function ordered(buckets: SQL, everyEntity: boolean, o: ValidTimeBucketOptions): SQL {
+  const order = sql`bucket ${sql.raw(o.order)}${everyEntity ? sql`, entity_id` : sql``}`
   return sql`select ${utcText(sql`b.bucket`)} as bucket, ${everyEntity ? sql`b.entity_id,` : sql``}
       b.value::float8 as value, coalesce(b.count, 0)::float8 as count
-    from (${buckets}) b
-    order by b.bucket ${sql.raw(o.order)}${everyEntity ? sql`, b.entity_id` : sql``} limit ${o.limit}`
+    from (${buckets} order by ${order} limit ${o.limit}) b
+    order by b.bucket ${sql.raw(o.order)}${everyEntity ? sql`, b.entity_id` : sql``}`
 }
 
 function checkGapFillSize(width: ValidInterval, range: ValidRange): void {
