@@ -1,0 +1,161 @@
+import { drizzle } from 'drizzle-orm/postgres-js'
+import { ClientFactory } from '../../src/client/index.ts'
+import type { InsertManyOptions, TimeSeriesRecord } from '../../src/types.ts'
+import type { BenchOptions } from '../bench-options.ts'
+import { designValues } from '../contenders/design-values.ts'
+import { drizzleNaive } from '../contenders/drizzle-naive.ts'
+import { rawCopy } from '../contenders/raw-copy.ts'
+import { batchesOf, generateRecords } from '../generate-records.ts'
+import type { NativeServer, ScratchDatabase } from '../native-server.ts'
+import type { Comparison } from '../results.ts'
+import { type RawQuery, emptyTable, tableDigest } from '../support/table-digest.ts'
+import { type IngestContender, runIngest } from './run-ingest.ts'
+
+const START = Date.parse('2024-01-01T00:00:00Z')
+/** One reading per entity every 10 seconds: a live feed. */
+const STEP_MS = 10_000
+
+type Kind = 'ours' | 'ours-staging' | 'ours-unnest' | 'raw-copy' | 'drizzle-naive' | 'design-values'
+const LABELS: Record<Kind, string> = {
+  ours: 'insertManyRecords (ours)',
+  'ours-staging': "insertManyRecords, method 'copy' (staging upsert, the previous default)",
+  'ours-unnest': "insertManyRecords, method 'unnest' (the portable path)",
+  'raw-copy': 'raw postgres.js COPY (no upsert)',
+  'drizzle-naive': 'Drizzle insert().values().onConflictDoUpdate()',
+  'design-values': "the design's multi-row VALUES upsert (postgres.js)",
+}
+
+/** The native ingest comparisons: main, batch sizes, 50% conflicts, parallel writers, path variants. */
+export async function nativeIngest(server: NativeServer, o: BenchOptions): Promise<Comparison[]> {
+  const slots = new Map<Kind, { db: ScratchDatabase; query: RawQuery; client: Awaited<ReturnType<typeof ClientFactory.fromConnectionString>> }>()
+  const slot = async (kind: Kind) => {
+    let s = slots.get(kind)
+    if (!s) {
+      const db = await server.scratch(kind)
+      const client = await ClientFactory.fromConnectionString(db.url, { maxConnections: Math.max(4, ...o.writers) })
+      s = { db, query: (text, params) => db.sql.unsafe(text, params as never), client }
+      slots.set(kind, s)
+    }
+    await emptyTable(s.query)
+    return s
+  }
+  const contender = async (kind: Kind, options: InsertManyOptions = {}, writers = 1): Promise<IngestContender> => {
+    const s = await slot(kind)
+    const naive = drizzle(s.db.sql)
+    const write: Record<Kind, (batch: readonly TimeSeriesRecord[]) => Promise<unknown>> = {
+      ours: (b) => s.client.insertManyRecords(b, options),
+      'ours-staging': (b) => s.client.insertManyRecords(b, { ...options, method: 'copy' }),
+      'ours-unnest': (b) => s.client.insertManyRecords(b, { ...options, method: 'unnest' }),
+      'raw-copy': (b) => Promise.all(split(b, writers).map((part) => rawCopy(s.db.sql, batchesOf(part, o.batchSize)))),
+      'drizzle-naive': (b) => drizzleNaive(naive, [b]),
+      'design-values': (b) => designValues(s.db.sql, [b]),
+    }
+    return {
+      name: kind,
+      label: writers > 1 && kind === 'raw-copy' ? `${LABELS[kind]}, ${writers} connections` : LABELS[kind],
+      write: async (batch) => void (await write[kind](batch)),
+      digest: () => tableDigest(s.query),
+    }
+  }
+  const load = (rows: number, salt = 0) => generateRecords({ rows, entities: o.entities, start: START, stepMs: STEP_MS, salt })
+  const out: Comparison[] = []
+  const base = { database: 'native' as const }
+
+  out.push(
+    await runIngest({
+      ...base,
+      id: 'ingest.main',
+      title: `Ingest: ${fmt(o.ingestRows)} rows, ${fmt(o.entities)} entities, calls of ${fmt(o.batchSize)} rows`,
+      params: { entities: o.entities, batchSize: o.batchSize },
+      contenders: [await contender('ours'), await contender('raw-copy'), await contender('drizzle-naive'), await contender('design-values')],
+      batches: batchesOf(load(o.ingestRows), o.batchSize),
+      expectedRows: o.ingestRows,
+      ratios: [['ours', 'raw-copy'], ['ours', 'drizzle-naive'], ['ours', 'design-values'], ['raw-copy', 'drizzle-naive']],
+    }),
+  )
+
+  for (const size of o.batchSizes) {
+    out.push(
+      await runIngest({
+        ...base,
+        id: `ingest.batch-${size}`,
+        title: `Batch size ${fmt(size)}: ${fmt(o.sweepRows)} rows`,
+        params: { entities: o.entities, batchSize: size },
+        contenders: [await contender('ours'), await contender('raw-copy')],
+        batches: batchesOf(load(o.sweepRows), size),
+        expectedRows: o.sweepRows,
+        ratios: [['ours', 'raw-copy']],
+      }),
+    )
+  }
+
+  // Half of the keys exist already (every other record, written untimed), with other values.
+  const conflictKinds: Kind[] = ['ours', 'ours-staging', 'drizzle-naive', 'design-values']
+  const conflictContenders = await Promise.all(conflictKinds.map((k) => contender(k)))
+  const existing = load(o.conflictRows).filter((_, i) => i % 2 === 0)
+  for (const kind of conflictKinds) await rawCopy((await slotOf(slots, kind)).db.sql, batchesOf(existing, 10_000))
+  out.push(
+    await runIngest({
+      ...base,
+      id: 'ingest.conflicts',
+      title: `Upsert with 50% existing keys: ${fmt(o.conflictRows)} rows`,
+      params: { entities: o.entities, batchSize: o.batchSize, existingKeys: existing.length },
+      contenders: conflictContenders,
+      batches: batchesOf(load(o.conflictRows, 1), o.batchSize),
+      expectedRows: o.conflictRows,
+      ratios: [['ours', 'drizzle-naive'], ['ours', 'design-values'], ['ours', 'ours-staging']],
+      note: 'Raw COPY cannot upsert (it fails on the first existing key), so it is not a contender here.',
+    }),
+  )
+
+  // One call per segment; ours spreads a call's chunks over `parallel` connections.
+  for (const writers of o.writers) {
+    const segment = Math.ceil(o.parallelRows / 4)
+    out.push(
+      await runIngest({
+        ...base,
+        id: `ingest.parallel-${writers}`,
+        title: `${writers} writer${writers > 1 ? 's' : ''}: ${fmt(o.parallelRows)} rows`,
+        params: { entities: o.entities, writers, callRows: segment, chunkSize: o.batchSize },
+        contenders: [await contender('ours', { parallel: writers, chunkSize: o.batchSize }), await contender('raw-copy', {}, writers)],
+        batches: batchesOf(load(o.parallelRows), segment),
+        expectedRows: o.parallelRows,
+        ratios: [['ours', 'raw-copy']],
+        note: `ours: insertManyRecords(${fmt(segment)} rows, { parallel: ${writers} }); raw COPY: the same rows split over ${writers} connection(s).`,
+      }),
+    )
+  }
+
+  out.push(
+    await runIngest({
+      ...base,
+      id: 'ingest.paths',
+      title: `insertManyRecords paths: ${fmt(o.sweepRows)} rows, calls of ${fmt(o.batchSize)} rows`,
+      params: { entities: o.entities, batchSize: o.batchSize },
+      contenders: [await contender('ours'), await contender('ours-staging'), await contender('ours-unnest'), await contender('raw-copy')],
+      batches: batchesOf(load(o.sweepRows), o.batchSize),
+      expectedRows: o.sweepRows,
+      ratios: [['ours', 'raw-copy'], ['ours-staging', 'raw-copy'], ['ours-unnest', 'raw-copy'], ['ours', 'ours-staging']],
+    }),
+  )
+
+  for (const s of slots.values()) await s.client.close()
+  return out
+}
+
+async function slotOf<T>(slots: Map<Kind, T>, kind: Kind): Promise<T> {
+  const s = slots.get(kind)
+  if (!s) throw new Error(`no slot ${kind}`)
+  return s
+}
+
+/** `items` in `n` nearly equal consecutive parts. */
+function split<T>(items: readonly T[], n: number): T[][] {
+  const size = Math.ceil(items.length / n)
+  return Array.from({ length: n }, (_, i) => items.slice(i * size, (i + 1) * size)).filter((part) => part.length > 0)
+}
+
+/** 1000000 as 1,000,000. */
+export function fmt(n: number): string {
+  return n.toLocaleString('en-US')
+}
