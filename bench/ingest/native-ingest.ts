@@ -2,6 +2,7 @@ import { drizzle } from 'drizzle-orm/postgres-js'
 import { ClientFactory } from '../../src/client/index.ts'
 import type { InsertManyOptions, TimeSeriesRecord } from '../../src/types.ts'
 import type { BenchOptions } from '../bench-options.ts'
+import { binaryCopy } from '../contenders/binary-copy.ts'
 import { designValues } from '../contenders/design-values.ts'
 import { drizzleNaive } from '../contenders/drizzle-naive.ts'
 import { rawCopy } from '../contenders/raw-copy.ts'
@@ -15,7 +16,7 @@ const START = Date.parse('2024-01-01T00:00:00Z')
 /** One reading per entity every 10 seconds: a live feed. */
 const STEP_MS = 10_000
 
-type Kind = 'ours' | 'ours-staging' | 'ours-unnest' | 'raw-copy' | 'drizzle-naive' | 'design-values'
+type Kind = 'ours' | 'ours-staging' | 'ours-unnest' | 'raw-copy' | 'drizzle-naive' | 'design-values' | 'raw-copy-sorted' | 'binary-copy-sorted'
 const LABELS: Record<Kind, string> = {
   ours: 'insertManyRecords (ours)',
   'ours-staging': "insertManyRecords, method 'copy' (staging upsert, the previous default)",
@@ -23,6 +24,8 @@ const LABELS: Record<Kind, string> = {
   'raw-copy': 'raw postgres.js COPY (no upsert)',
   'drizzle-naive': 'Drizzle insert().values().onConflictDoUpdate()',
   'design-values': "the design's multi-row VALUES upsert (postgres.js)",
+  'raw-copy-sorted': 'raw COPY, each batch sorted by (entity_id, time)',
+  'binary-copy-sorted': 'raw COPY in binary format, each batch sorted by (entity_id, time)',
 }
 
 /** The native ingest comparisons: main, batch sizes, 50% conflicts, parallel writers, path variants. */
@@ -49,6 +52,8 @@ export async function nativeIngest(server: NativeServer, o: BenchOptions): Promi
       'raw-copy': (b) => Promise.all(split(b, writers).map((part) => rawCopy(s.db.sql, batchesOf(part, o.batchSize)))),
       'drizzle-naive': (b) => drizzleNaive(naive, [b]),
       'design-values': (b) => designValues(s.db.sql, [b]),
+      'raw-copy-sorted': (b) => rawCopy(s.db.sql, [byKey(b)]),
+      'binary-copy-sorted': (b) => binaryCopy(s.db.sql, [byKey(b)]),
     }
     return {
       name: kind,
@@ -139,6 +144,21 @@ export async function nativeIngest(server: NativeServer, o: BenchOptions): Promi
     }),
   )
 
+  // What the COPY path gains from sorting each batch by key, and from the binary format.
+  out.push(
+    await runIngest({
+      ...base,
+      id: 'ingest.copy-formats',
+      title: `COPY variants: ${fmt(o.sweepRows)} rows, batches of ${fmt(o.batchSize)} rows (no upsert)`,
+      params: { entities: o.entities, batchSize: o.batchSize },
+      contenders: [await contender('raw-copy'), await contender('raw-copy-sorted'), await contender('binary-copy-sorted')],
+      batches: batchesOf(load(o.sweepRows), o.batchSize),
+      expectedRows: o.sweepRows,
+      ratios: [['raw-copy-sorted', 'raw-copy'], ['binary-copy-sorted', 'raw-copy-sorted']],
+      note: 'Rows arrive time-major (every entity at one instant, then the next instant); sorted, each entity\'s rows are consecutive.',
+    }),
+  )
+
   for (const s of slots.values()) await s.client.close()
   return out
 }
@@ -147,6 +167,12 @@ async function slotOf<T>(slots: Map<Kind, T>, kind: Kind): Promise<T> {
   const s = slots.get(kind)
   if (!s) throw new Error(`no slot ${kind}`)
   return s
+}
+
+/** A batch sorted by (entity_id, time), as insertManyRecords sorts its rows. */
+function byKey(batch: readonly TimeSeriesRecord[]): TimeSeriesRecord[] {
+  const time = (r: TimeSeriesRecord) => (typeof r.time === 'string' ? r.time : r.time.toISOString())
+  return [...batch].sort((a, b) => (a.entity_id < b.entity_id ? -1 : a.entity_id > b.entity_id ? 1 : time(a) < time(b) ? -1 : 1))
 }
 
 /** `items` in `n` nearly equal consecutive parts. */
