@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm'
 import { ErrorCodes, QueryError, ValidationError } from '../errors.ts'
-import { utcText } from '../internal/iso-time.ts'
+import { utcFromJson, utcJson } from '../internal/iso-time.ts'
 import { findPgError } from '../internal/pg-error.ts'
 import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
@@ -94,7 +94,7 @@ export async function getTimeBuckets(
       rows = await queryRows(db, ordered(rawBuckets(request), id === null, o))
     }
     return rows.map((row) => ({
-      bucket: String(row.bucket),
+      bucket: utcFromJson(String(row.bucket)),
       entity_id: id ?? String(row.entity_id),
       value: nullableNumber(row.value),
       count: Number(row.count),
@@ -137,7 +137,7 @@ function rawBuckets({ entityId, width, range, options: o }: BucketRequest): SQL 
  */
 function ordered(buckets: SQL, everyEntity: boolean, o: ValidTimeBucketOptions): SQL {
   const order = sql`bucket ${sql.raw(o.order)}${everyEntity ? sql`, entity_id` : sql``}`
-  return sql`select ${utcText(sql`b.bucket`)} as bucket, ${everyEntity ? sql`b.entity_id,` : sql``}
+  return sql`select ${utcJson(sql`b.bucket`)} as bucket, ${everyEntity ? sql`b.entity_id,` : sql``}
       b.value::float8 as value, coalesce(b.count, 0)::float8 as count
     from (${buckets} order by ${order} limit ${o.limit}) b
     order by b.bucket ${sql.raw(o.order)}${everyEntity ? sql`, b.entity_id` : sql``}`

@@ -1,21 +1,21 @@
 import { type SQL, sql } from 'drizzle-orm'
-import { utcText } from '../internal/iso-time.ts'
+import { utcFromJson, utcJson } from '../internal/iso-time.ts'
 import { floatText } from '../internal/pg-array-literal.ts'
 import type { Metadata, StoredRecord } from '../types.ts'
 import type { ValidRecord } from '../validation/index.ts'
 
 /*
- * Columns of a `time_series_data` row aliased `t`, as read back: `time` as UTC text with
- * microseconds (formatted by the server whatever the session's TimeZone/DateStyle), metadata as
- * JSON text parsed here, so every driver returns the same values.
+ * Columns of a `time_series_data` row aliased `t`, as read back: `time` as UTC JSON text
+ * (ISO 8601 whatever the session's TimeZone/DateStyle; made canonical by toStoredRecord), metadata
+ * as JSON text parsed here, so every driver returns the same values.
  */
-export const storedRecordColumns: SQL = sql`t.entity_id, ${utcText(sql`t.time`)} as time, t.value, t.value2, t.value3, t.value4, t.metadata::text as metadata`
+export const storedRecordColumns: SQL = sql`t.entity_id, ${utcJson(sql`t.time`)} as time, t.value, t.value2, t.value3, t.value4, t.metadata::text as metadata`
 
 /** A row selected with {@link storedRecordColumns} as a {@link StoredRecord}. */
 export function toStoredRecord(row: Record<string, unknown>): StoredRecord {
   return {
     entity_id: String(row.entity_id),
-    time: String(row.time),
+    time: utcFromJson(String(row.time)),
     value: Number(row.value),
     value2: nullableNumber(row.value2),
     value3: nullableNumber(row.value3),

@@ -1,4 +1,5 @@
 import { sql } from 'drizzle-orm'
+import { utcFromJson } from '../internal/iso-time.ts'
 import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
 import type { SortOrder, StoredRecord, StreamOptions, TimeRange } from '../types.ts'
@@ -65,6 +66,7 @@ async function* pages(
     for (const row of rows) yield toStoredRecord(row)
     const last = rows.at(-1)
     if (rows.length < pageSize || last === undefined) return
-    cursor = String(last.time)
+    // Canonical text, not the JSON text the row holds: it goes back as a timestamptz parameter.
+    cursor = utcFromJson(String(last.time))
   }
 }

@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test'
-import { canonicalTimeFromText } from '../../src/internal/iso-time.ts'
+import { canonicalTimeFromText, utcFromJson } from '../../src/internal/iso-time.ts'
 
 const text = (r: ReturnType<typeof canonicalTimeFromText>) => (r.ok ? r.text : `refused: ${r.reason}`)
 
@@ -21,4 +21,13 @@ test('UTC texts (the fast path) read the same as the same instants written with 
   for (const utc of cases) {
     expect([utc, text(canonicalTimeFromText(utc))]).toEqual([utc, text(canonicalTimeFromText(`${utc.slice(0, -1)}+00:00`))])
   }
+})
+
+test('utcFromJson: the JSON text of a UTC timestamp in the canonical form', () => {
+  expect(utcFromJson('"2024-01-02T00:14:23.1368"')).toBe('2024-01-02T00:14:23.136800Z')
+  expect(utcFromJson('"2024-01-02T00:14:23"')).toBe('2024-01-02T00:14:23.000000Z')
+  expect(utcFromJson('"2024-01-02T00:14:23.5"')).toBe('2024-01-02T00:14:23.500000Z')
+  expect(utcFromJson('"0001-01-01T00:00:00.000001"')).toBe('0001-01-01T00:00:00.000001Z')
+  expect(utcFromJson('"9999-12-31T23:59:59.999999"')).toBe('9999-12-31T23:59:59.999999Z')
+  expect(utcFromJson('"infinity"')).toBe('infinity')
 })
