@@ -38,10 +38,10 @@ export async function embeddedIngest(o: BenchOptions): Promise<Comparison> {
     return await runIngest({
       id: 'ingest.embedded',
       database: 'embedded',
-      title: `Embedded ingest: ${fmt(o.embeddedIngestRows)} rows, ${fmt(o.entities)} entities, calls of ${fmt(o.batchSize)} rows`,
+      title: `Embedded database: ${fmt(o.embeddedIngestRows)} rows, ${fmt(o.entities)} entities, calls of ${fmt(o.batchSize)} rows`,
       params: { entities: o.entities, batchSize: o.batchSize },
       contenders: [
-        await contender('ours', "insertManyRecords (ours; 'unnest' on PGlite)", async (db, b) => (await ours(db)).insertManyRecords(b)),
+        await contender('ours', 'insertManyRecords (ours)', async (db, b) => (await ours(db)).insertManyRecords(b)),
         await contender('raw-copy', "raw COPY from PGlite's /dev/blob (no upsert)", (db, b) => pgliteCopy(db.pglite, [b])),
         await contender('drizzle-naive', 'Drizzle insert().values().onConflictDoUpdate()', (db, b) => drizzleNaive(db.db, [b], MAX_ROWS_PGLITE)),
         await contender('design-values', "the design's multi-row VALUES upsert (PGlite parameters)", (db, b) => pgliteValues(db.pglite, [b])),

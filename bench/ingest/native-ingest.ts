@@ -70,7 +70,7 @@ export async function nativeIngest(server: NativeServer, o: BenchOptions): Promi
     await runIngest({
       ...base,
       id: 'ingest.main',
-      title: `Ingest: ${fmt(o.ingestRows)} rows, ${fmt(o.entities)} entities, calls of ${fmt(o.batchSize)} rows`,
+      title: `Native server: ${fmt(o.ingestRows)} rows, ${fmt(o.entities)} entities, calls of ${fmt(o.batchSize)} rows`,
       params: { entities: o.entities, batchSize: o.batchSize },
       contenders: [await contender('ours'), await contender('raw-copy'), await contender('drizzle-naive'), await contender('design-values')],
       batches: batchesOf(load(o.ingestRows), o.batchSize),

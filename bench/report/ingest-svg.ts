@@ -6,8 +6,8 @@ import type { Comparison } from '../results.ts'
  * no dependencies.
  */
 
-const WIDTH = 820
-const LABEL_WIDTH = 330
+const WIDTH = 920
+const LABEL_WIDTH = 350
 const BAR_MAX = 330
 const BAR_HEIGHT = 22
 const GAP = 8
@@ -32,7 +32,7 @@ export function ingestSvg(title: string, comparisons: readonly Comparison[], cap
       const fill = COLORS[entry.name] ?? '#9ca3af'
       const versus = entry.name === 'ours' ? '' : `, ours ${(ours / entry.value).toFixed(2)}x`
       parts.push(
-        `<text x="${LABEL_WIDTH - 8}" y="${y + 15}" font-size="12" text-anchor="end">${escape(shorten(entry.label, 52))}</text>`,
+        `<text x="${LABEL_WIDTH - 8}" y="${y + 15}" font-size="12" text-anchor="end">${escape(shorten(entry.label, 50))}</text>`,
         `<rect x="${LABEL_WIDTH}" y="${y}" width="${width}" height="${BAR_HEIGHT}" rx="3" fill="${fill}"/>`,
         `<text x="${LABEL_WIDTH + width + 6}" y="${y + 15}" font-size="12">${thousands(entry.value)} rows/s${versus}</text>`,
       )

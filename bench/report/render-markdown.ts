@@ -1,4 +1,5 @@
 import type { BenchResults, Comparison, Metric, TargetResult } from '../results.ts'
+import { changesSection } from './changes-section.ts'
 import { shortfallNotes } from './shortfall-notes.ts'
 
 const n0 = (n: number) => Math.round(n).toLocaleString('en-US')
@@ -52,7 +53,7 @@ export function renderMarkdown(r: BenchResults): string {
     for (const c of queries) out.push(...querySection(c))
     out.push(...metricsSection(r.metrics))
   }
-  out.push(...methodSection())
+  out.push(...changesSection(r), ...methodSection())
   return `${out.join('\n')}\n`
 }
 
