@@ -16,6 +16,28 @@ export function counting(db: AnyPgDatabase): { db: AnyPgDatabase; statements: nu
         }
       }
       if (prop === 'transaction') stats.statements++
+      // A postgres.js pool: the repository runs its reads on it directly (prepared statements).
+      if (prop === '$client' && typeof Reflect.get(target, prop) === 'function') {
+        const pool = Reflect.get(target, prop) as object
+        return new Proxy(pool, {
+          get(client, key) {
+            const member = Reflect.get(client, key)
+            if (key !== 'unsafe' || typeof member !== 'function') return typeof member === 'function' ? member.bind(client) : member
+            // The pending query itself goes back (a COPY needs its writable()); rows are counted when awaited.
+            return (...args: unknown[]) => {
+              stats.statements++
+              const query = member.apply(client, args) as Promise<unknown>
+              const then = query.then.bind(query)
+              query.then = ((ok?: (v: unknown) => unknown, fail?: (e: unknown) => unknown) =>
+                then((rows) => {
+                  if (Array.isArray(rows)) stats.rowsPerStatement.push(rows.length)
+                  return ok ? ok(rows) : rows
+                }, fail)) as typeof query.then
+              return query
+            }
+          },
+        })
+      }
       const value = Reflect.get(target, prop)
       return typeof value === 'function' ? value.bind(target) : value
     },
