@@ -33,11 +33,16 @@ export async function nativeIngest(server: NativeServer, o: BenchOptions): Promi
   const slots = new Map<Kind, { db: ScratchDatabase; query: RawQuery; client: Awaited<ReturnType<typeof ClientFactory.fromConnectionString>> }>()
   const slot = async (kind: Kind) => {
     let s = slots.get(kind)
+    const open = (url: string) => ClientFactory.fromConnectionString(url, { maxConnections: Math.max(4, ...o.writers) })
     if (!s) {
       const db = await server.scratch(kind)
-      const client = await ClientFactory.fromConnectionString(db.url, { maxConnections: Math.max(4, ...o.writers) })
-      s = { db, query: (text, params) => db.sql.unsafe(text, params as never), client }
+      s = { db, query: (text, params) => db.sql.unsafe(text, params as never), client: await open(db.url) }
       slots.set(kind, s)
+    } else {
+      // A new pool for every comparison: after a conflict the default path skips the plain COPY
+      // for the next calls on that pool, which must not carry over into the next comparison.
+      await s.client.close()
+      s.client = await open(s.db.url)
     }
     await emptyTable(s.query)
     return s
