@@ -97,7 +97,7 @@ const USAGE = `bun run bench [flags]
   --query-rows N          rows of the native query data (${DEFAULTS.queryRows})
   --stream-rows N         rows of the streamed entity, part of --query-rows (${DEFAULTS.streamRows})
   --days N                days covered by the query data (${DEFAULTS.days})
-  --repeats N             timed runs per query (${DEFAULTS.repeats})
+  --repeats N             timed runs per query: fewer for slow ones (at least 3), up to 5x for fast ones (${DEFAULTS.repeats})
   --embedded-ingest-rows N   (${DEFAULTS.embeddedIngestRows})
   --embedded-query-rows N    (${DEFAULTS.embeddedQueryRows})
   --embedded-stream-rows N   (${DEFAULTS.embeddedStreamRows})

@@ -44,7 +44,7 @@ export async function embeddedIngest(o: BenchOptions): Promise<Comparison> {
         await contender('ours', 'insertManyRecords (ours)', async (db, b) => (await ours(db)).insertManyRecords(b)),
         await contender('raw-copy', "raw COPY from PGlite's /dev/blob (no upsert)", (db, b) => pgliteCopy(db.pglite, [b])),
         await contender('drizzle-naive', 'Drizzle insert().values().onConflictDoUpdate()', (db, b) => drizzleNaive(db.db, [b], MAX_ROWS_PGLITE)),
-        await contender('design-values', "the design's multi-row VALUES upsert (PGlite parameters)", (db, b) => pgliteValues(db.pglite, [b])),
+        await contender('design-values', "the design's multi-row VALUES upsert (PGlite)", (db, b) => pgliteValues(db.pglite, [b])),
       ],
       batches: batchesOf(records, o.batchSize),
       expectedRows: o.embeddedIngestRows,

@@ -29,7 +29,7 @@ export async function querySuite(
       {
         ...base,
         id: `queries.${database}.latest`,
-        title: `getLatestValues for ${ids.length} entities vs the design's DISTINCT ON`,
+        title: `getLatestValues for ${ids.length.toLocaleString('en-US')} entities vs the design's DISTINCT ON`,
         params: { entities: ids.length, rows: shape.rows },
         ours: { label: 'getLatestValues (LATERAL per entity)', run: () => client.getLatestValues(ids) },
         baseline: { ...base.baseline, run: () => handWritten.latest(ids) },

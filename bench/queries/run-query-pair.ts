@@ -18,7 +18,7 @@ export interface QueryPair<A, B> {
 const BUDGET_MS = 20_000
 
 /**
- * Runs both once (warm-up, and the answers are compared), then `repeats` timed runs of each,
+ * Runs both once (warm-up, and the answers are compared), then timed runs of each (see `runs`),
  * alternating which goes first; reports the median milliseconds and ours' speed-up.
  */
 export async function runQueryPair<A, B>(pair: QueryPair<A, B>, repeats: number): Promise<Comparison> {
@@ -31,7 +31,10 @@ export async function runQueryPair<A, B>(pair: QueryPair<A, B>, repeats: number)
     baselineAnswer = await pair.baseline.run()
   })
   const check = pair.same(oursAnswer as A, baselineAnswer as B)
-  const runs = Math.max(Math.min(repeats, 3), Math.min(repeats, Math.floor(BUDGET_MS / Math.max(1, warmOurs + warmBaseline))))
+  // Slow pairs get fewer runs (at least 3), fast ones up to 5x `repeats`: a median of a few
+  // milliseconds needs many samples on a shared machine.
+  const fit = Math.floor(BUDGET_MS / Math.max(1, warmOurs + warmBaseline))
+  const runs = Math.max(Math.min(repeats, 3), Math.min(repeats * 5, fit))
   const samples: Record<'ours' | 'baseline', number[]> = { ours: [], baseline: [] }
   for (let i = 0; i < runs; i++) {
     for (const side of rotated(['ours', 'baseline'] as const, i)) {

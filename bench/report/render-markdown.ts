@@ -92,7 +92,7 @@ function ingestSection(c: Comparison): string[] {
 }
 
 function querySection(c: Comparison): string[] {
-  const lines = [`### ${c.title}`, '', `${c.database}; ${params(c)}.`, '']
+  const lines = [`### ${c.database === 'native' ? 'Native server' : 'Embedded database'}: ${c.title}`, '', `${params(c)}.`, '']
   if (c.unit === 'ms') {
     lines.push('| contender | median ms | runs (ms) |', '| --- | ---: | --- |')
     for (const e of c.entries) lines.push(`| ${e.label} | ${ms(e.value)} | ${(e.samples ?? []).map(ms).join(', ')} |`)

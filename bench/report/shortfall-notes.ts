@@ -25,7 +25,7 @@ export function shortfallNotes(r: BenchResults): string[] {
       .map((w) => ({ w, ours: comparison(`ingest.parallel-${w}`)?.entries.find((e) => e.name === 'ours')?.value }))
       .filter((x) => x.ours !== undefined)
     const naive = comparison('ingest.main')?.entries.find((e) => e.name === 'drizzle-naive')?.value
-    const parallel = best.length > 0 && naive ? ` With \`parallel\` (each chunk its own transaction, so not the default), ${best.map((b) => `${b.w} writer(s): ${x2((b.ours as number) / naive)}`).join(', ')} of the naive rate (the parallel comparisons' rows/s over the main comparison's naive rate).` : ''
+    const parallel = best.length > 0 && naive ? ` With \`parallel\` (each chunk its own transaction, so not the default), ${best.map((b) => `${b.w} writer${b.w > 1 ? 's' : ''}: ${x2((b.ours as number) / naive)}`).join(', ')} of the naive rate (the parallel comparisons' rows/s over the main comparison's naive rate).` : ''
     notes.push(
       `**Ingest vs Drizzle's naive insert (${x2(ratio('ingest.main', 'ours', 'drizzle-naive') ?? 0)}).** In this run raw COPY itself, the ceiling for one connection, is only ${ceiling ? x2(ceiling) : 'n/a'} the naive insert (../shared/DATABASES.md measured it once at 3.9x on this kind of machine): the server's work per row (the heap, four indexes including a GIN on metadata) bounds every path, and on one connection no path with upsert semantics gets past raw COPY by the factor 4x would need. Ours is at raw COPY speed; 4x would need parallel writers, which give up the single transaction.${parallel}`,
     )
