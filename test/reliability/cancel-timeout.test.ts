@@ -10,7 +10,7 @@ import { ClientFactory, type PostgresTimescaleDatabase, type TimescaleClient } f
 import { ErrorCodes, QueryError } from '../../src/errors.ts'
 import { queryRows } from '../../src/internal/query-rows.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
-import { adminPool, bounded, makeRecords, outcome, type PlainRecord, report, sleep, stuckSessions, tally, withParams } from './support.ts'
+import { adminPool, bounded, createSlowRowTrigger, makeRecords, outcome, type PlainRecord, report, sleep, stuckSessions, tally, withParams } from './support.ts'
 
 const native = targets.find((t) => t.name === 'native')
 const POLL_CAP_MS = 20_000
@@ -35,13 +35,7 @@ describe.if(native !== undefined)('statement_timeout and pg_cancel_backend durin
     admin = adminPool(t.url as string)
     // A row named zz-slow-row makes its INSERT sleep; rows are written in key order, so it comes last:
     // the statement has written every other row when it sleeps.
-    await admin.unsafe(`
-      create function dts_slow_row() returns trigger language plpgsql as $$
-      begin
-        if new.entity_id = 'zz-slow-row' then perform pg_sleep(3); end if;
-        return new;
-      end $$;
-      create trigger dts_slow_row before insert on time_series_data for each row execute function dts_slow_row();`)
+    await createSlowRowTrigger(admin, 'zz-slow-row', 3)
   }, 60_000)
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close({ timeout: 1 })))

@@ -10,7 +10,7 @@ import { ClientFactory, type PostgresTimescaleDatabase, type TimescaleClient } f
 import { ConnectionError, ErrorCodes, TimescaleClientError, ValidationError } from '../../src/errors.ts'
 import { closedPort } from '../client/closed-port.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
-import { adminPool, bounded, makeRecords, outcome, type PlainRecord, report, sleep, tally, withParams } from './support.ts'
+import { adminPool, bounded, createSlowRowTrigger, makeRecords, outcome, type PlainRecord, report, sleep, tally, withParams } from './support.ts'
 
 const native = targets.find((t) => t.name === 'native')
 
@@ -131,13 +131,7 @@ describe.if(native !== undefined)('pool exhaustion on the native server', () => 
   beforeAll(async () => {
     t = await (native as NonNullable<typeof native>).open()
     admin = adminPool(t.url as string)
-    await admin.unsafe(`
-      create function dts_slow_row() returns trigger language plpgsql as $$
-      begin
-        if new.entity_id = 'slow-row' then perform pg_sleep(1.5); end if;
-        return new;
-      end $$;
-      create trigger dts_slow_row before insert on time_series_data for each row execute function dts_slow_row();`)
+    await createSlowRowTrigger(admin, 'slow-row', 1.5)
   }, 60_000)
   afterAll(async () => {
     await Promise.all(clients.map((client) => client.close({ timeout: 1 })))

@@ -157,6 +157,20 @@ export function adminPool(url: string): postgres.Sql {
   return postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 })
 }
 
+/**
+ * A BEFORE INSERT trigger on time_series_data that sleeps `seconds` when the row's entity_id is
+ * `entityId`: a statement that holds such a row is slow on purpose (timeouts, cancels, busy pools).
+ */
+export async function createSlowRowTrigger(admin: postgres.Sql, entityId: string, seconds: number): Promise<void> {
+  await admin.unsafe(`
+    create function dts_slow_row() returns trigger language plpgsql as $$
+    begin
+      if new.entity_id = '${entityId.replace(/'/g, "''")}' then perform pg_sleep(${Number(seconds)}); end if;
+      return new;
+    end $$;
+    create trigger dts_slow_row before insert on time_series_data for each row execute function dts_slow_row();`)
+}
+
 /** Sessions of `applicationName` in the current database that are stuck: in a transaction while idle, or in a COPY. */
 export async function stuckSessions(admin: postgres.Sql, applicationName: string): Promise<{ pid: number; state: string; query: string }[]> {
   return admin<{ pid: number; state: string; query: string }[]>`
