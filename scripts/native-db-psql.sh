@@ -10,7 +10,7 @@
 # psql runs inside the chroot, so host file paths (-f FILE, \i FILE) are not
 # visible to it: feed SQL files on stdin instead.
 #
-# Environment: TSDB_NATIVE_DIR (default ~/.cache/drizzle-timescale/native)
+# Environment: TSDB_NATIVE_EDITION (apache or tsl) and TSDB_NATIVE_DIR: see scripts/lib/native-db-dir.sh
 set -euo pipefail
 
 PG_MAJOR=17
@@ -20,8 +20,8 @@ die() { printf 'native-db: error: %s\n' "$*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (needs chroot)"
 
-DIR="${TSDB_NATIVE_DIR:-${HOME:-/root}/.cache/drizzle-timescale/native}"
-DIR="$(realpath -m -- "$DIR")"
+# shellcheck source=lib/native-db-dir.sh
+. "$(dirname "$0")/lib/native-db-dir.sh"
 PID_FILE="$DIR/var/lib/postgresql/$PG_MAJOR/$CLUSTER/postmaster.pid"
 
 port=""

@@ -60,8 +60,8 @@ if [ -n "${TSDB_REPLICA_PORT:-}" ]; then
   fi
 fi
 
-DIR="${TSDB_NATIVE_DIR:-${HOME:-/root}/.cache/drizzle-timescale/native}"
-DIR="$(realpath -m -- "$DIR")"
+# shellcheck source=lib/native-db-dir.sh
+. "$(dirname "$0")/lib/native-db-dir.sh"
 [ "$DIR" != / ] || die "refusing to use / as the chroot directory"
 
 PG_LIB=/usr/lib/postgresql/$PG_MAJOR/bin

@@ -10,7 +10,7 @@
 # Prints nothing on stdout; exits non-zero if the server does not accept
 # connections again within 60 s.
 #
-# Environment: TSDB_NATIVE_DIR (default ~/.cache/drizzle-timescale/native). Other engineers'
+# Environment: TSDB_NATIVE_EDITION (apache or tsl) and TSDB_NATIVE_DIR: see scripts/lib/native-db-dir.sh. Other engineers'
 # test runs use the default server: restart your own instance (TSDB_NATIVE_DIR=...) instead.
 set -euo pipefail
 
@@ -30,8 +30,8 @@ esac
 
 [ "$(id -u)" = 0 ] || die "must run as root (needs chroot)"
 
-DIR="${TSDB_NATIVE_DIR:-${HOME:-/root}/.cache/drizzle-timescale/native}"
-DIR="$(realpath -m -- "$DIR")"
+# shellcheck source=lib/native-db-dir.sh
+. "$(dirname "$0")/lib/native-db-dir.sh"
 PID_FILE="$DIR/var/lib/postgresql/$PG_MAJOR/$CLUSTER/postmaster.pid"
 
 inchroot() {

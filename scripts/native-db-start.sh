@@ -3,8 +3,12 @@
 #
 # The server runs from Debian 13 "trixie" packages (postgresql-17,
 # postgresql-17-timescaledb) inside a debootstrap chroot, because Debian 12
-# ships no TimescaleDB. It is the Apache edition: timescaledb.license is
-# 'apache' (no compression, continuous aggregates or *_policy functions).
+# ships no TimescaleDB. By default it is the Apache edition: timescaledb.license
+# is 'apache' (no compression, continuous aggregates or *_policy functions).
+# With TSDB_NATIVE_EDITION=tsl it is a chroot of its own (a copy of the Apache
+# one) where TimescaleDB 2.29.2 is built from ../shared/timescaledb/ with its
+# TSL module and the job-runner patch (license 'timescale', the job scheduler
+# running): the first start builds it (a few minutes), later ones reuse it.
 # See DATABASES.md, "Native PostgreSQL + TimescaleDB".
 #
 # Usage:
@@ -17,9 +21,14 @@
 # It is also written to $TSDB_NATIVE_DIR/url. Progress goes to stderr.
 #
 # Environment:
-#   TSDB_NATIVE_DIR   chroot directory (default ~/.cache/drizzle-timescale/native)
-#   TSDB_NATIVE_PORT  TCP port to listen on (default: 55432 if free, else the
-#                     next free loopback port)
+#   TSDB_NATIVE_EDITION  apache (default) or tsl
+#   TSDB_NATIVE_DIR   chroot directory (default ~/.cache/drizzle-timescale/native,
+#                     or .../native-tsl for tsl)
+#   TSDB_NATIVE_PORT  TCP port to listen on (default: 55432 (apache) or 55442
+#                     (tsl) if free, else the next free loopback port)
+#   TSDB_TSL_SOURCE   the TimescaleDB source tarball for tsl (default
+#                     ../shared/timescaledb/timescaledb-2.29.2.tar.gz beside the
+#                     repository; the patch is taken from the same folder)
 #   TSDB_NATIVE_TEMPLATE  a complete install to copy instead of running debootstrap
 #                     (default ~/.cache/drizzle-timescale/native, when DIR is another)
 #
@@ -37,6 +46,9 @@ DB_PASSWORD=postgres
 SUITE=trixie
 PACKAGES="postgresql-${PG_MAJOR},postgresql-${PG_MAJOR}-timescaledb"
 DEFAULT_PORT=55432
+TSL_VERSION=2.29.2
+TSL_MARKER_NAME=.drizzle-timescale-tsl
+TSL_BUILD_PACKAGES="build-essential cmake postgresql-server-dev-${PG_MAJOR} libssl-dev libkrb5-dev libicu-dev"
 MARKER_NAME=.drizzle-timescale-installed
 CONF_NAME=drizzle-timescale.conf
 HBA_BEGIN='# drizzle-timescale: BEGIN (managed by scripts/native-db-start.sh)'
@@ -64,8 +76,9 @@ if [ -n "${TSDB_NATIVE_PORT:-}" ]; then
   fi
 fi
 
-DIR="${TSDB_NATIVE_DIR:-${HOME:-/root}/.cache/drizzle-timescale/native}"
-DIR="$(realpath -m -- "$DIR")"
+# shellcheck source=lib/native-db-dir.sh
+. "$(dirname "$0")/lib/native-db-dir.sh"
+[ "$EDITION" = tsl ] && DEFAULT_PORT=55442
 case "$DIR" in
   /|/bin|/boot|/dev|/etc|/home|/lib|/lib64|/opt|/proc|/root|/run|/sbin|/srv|/sys|/tmp|/usr|/var)
     die "refusing to use '$DIR' as the chroot directory (set TSDB_NATIVE_DIR)" ;;
@@ -251,7 +264,7 @@ write_marker() {
 # fresh cluster. TSDB_NATIVE_TEMPLATE names the install to copy (default: the default install).
 copy_from_template() {
   local src t0=$SECONDS
-  src="$(realpath -m -- "${TSDB_NATIVE_TEMPLATE:-${HOME:-/root}/.cache/drizzle-timescale/native}")"
+  src="$(realpath -m -- "${TSDB_NATIVE_TEMPLATE:-$CACHE_ROOT/native}")"
   [ "$src" != "$DIR" ] && [ -f "$src/$MARKER_NAME" ] && [ -x "$src/usr/lib/postgresql/$PG_MAJOR/bin/postgres" ] \
     && [ -f "$src/usr/lib/postgresql/$PG_MAJOR/lib/timescaledb.so" ] || return 1
   log "copying the install of $src into $DIR (instead of debootstrap)"
@@ -322,6 +335,45 @@ ensure_install() {
   log "install done in $((SECONDS - t0)) s"
 }
 
+# --- the full-license build (TSDB_NATIVE_EDITION=tsl) --------------------------
+
+TSL_MARKER="$DIR/$TSL_MARKER_NAME"
+TSL_SO="$DIR/usr/lib/postgresql/$PG_MAJOR/lib/timescaledb-tsl-$TSL_VERSION.so"
+
+tsl_build_ok() { [ -f "$TSL_MARKER" ] && [ -f "$TSL_SO" ] && grep -qx "timescaledb $TSL_VERSION" "$TSL_MARKER"; }
+
+# Builds TimescaleDB $TSL_VERSION with its TSL module inside the chroot and installs it beside
+# Debian's 2.19.3 (a new CREATE EXTENSION then gives $TSL_VERSION). The recipe and the patch
+# (every scheduled job is otherwise recorded as failed on PostgreSQL 17.12) are DATABASES.md's.
+ensure_tsl_build() {
+  tsl_build_ok && return 0
+  local source="${TSDB_TSL_SOURCE:-$(dirname "$0")/../../shared/timescaledb/timescaledb-$TSL_VERSION.tar.gz}"
+  source="$(realpath -m -- "$source")"
+  local patch_file
+  patch_file="$(dirname "$source")/bgw-portal-drop.patch"
+  [ -f "$source" ] || die "the TimescaleDB $TSL_VERSION source is not at $source (set TSDB_TSL_SOURCE)"
+  [ -f "$patch_file" ] || die "the job-runner patch is not at $patch_file"
+  local t0=$SECONDS src_dir=/usr/src/timescaledb-$TSL_VERSION
+  if running_port >/dev/null; then stop_cluster; fi
+  log "installing the build packages in the chroot: $TSL_BUILD_PACKAGES"
+  inchroot env DEBIAN_FRONTEND=noninteractive apt-get -q update </dev/null || die "apt-get update in the chroot failed"
+  # shellcheck disable=SC2086  # a list of package names
+  inchroot env DEBIAN_FRONTEND=noninteractive apt-get -q -y --no-install-recommends install $TSL_BUILD_PACKAGES </dev/null \
+    || die "apt-get install of the build packages failed"
+  log "building TimescaleDB $TSL_VERSION (TSL) from $source (1-2 minutes on 2 cores)"
+  rm -rf -- "${DIR:?}$src_dir" && mkdir -p "$DIR$src_dir"
+  tar -C "$DIR$src_dir" -xzf "$source" || die "could not unpack $source"
+  patch -d "$DIR$src_dir" -p1 <"$patch_file" || die "could not apply $patch_file"
+  inchroot sh -ec "cd $src_dir && ./bootstrap -DCMAKE_BUILD_TYPE=Release -DREGRESS_CHECKS=OFF -DTAP_CHECKS=OFF \
+      -DWARNINGS_AS_ERRORS=OFF -DUSE_TELEMETRY=OFF >/dev/null && cd build && make -j$(nproc) >/dev/null && make install >/dev/null" </dev/null \
+    || die "building TimescaleDB $TSL_VERSION failed (sources left in $DIR$src_dir)"
+  [ -f "$TSL_SO" ] || die "the build finished but $TSL_SO is missing"
+  rm -rf -- "${DIR:?}$src_dir"
+  printf 'timescaledb %s\npatch %s\nbuilt %s\n' "$TSL_VERSION" "$(sha256sum "$patch_file" | cut -c1-16)" \
+    "$(date -u +%Y-%m-%dT%H:%M:%SZ)" >"$TSL_MARKER"
+  log "TimescaleDB $TSL_VERSION built and installed in $((SECONDS - t0)) s"
+}
+
 # --- configuration -----------------------------------------------------------
 
 configure() {
@@ -339,6 +391,15 @@ max_connections = 200
 shared_preload_libraries = 'timescaledb'
 timescaledb.telemetry_level = off
 EOF
+  if [ "$EDITION" = tsl ]; then
+    # Each database with the extension holds a scheduler worker while the server runs: a suite of
+    # many scratch databases exhausts the defaults (8 and 16) and jobs fail to start.
+    cat >>"$CONF_DIR/conf.d/$CONF_NAME.tmp" <<EOF
+timescaledb.license = 'timescale'
+max_worker_processes = 48
+timescaledb.max_background_workers = 40
+EOF
+  fi
   mv -f "$CONF_DIR/conf.d/$CONF_NAME.tmp" "$CONF_DIR/conf.d/$CONF_NAME"
 
   if ! grep -qxF "$HBA_BEGIN" "$hba"; then
@@ -401,6 +462,7 @@ flock -w 900 9 || die "timed out waiting for another native-db-start.sh/stop.sh 
 T_START=$SECONDS
 ensure_install
 ensure_mounts
+[ "$EDITION" = tsl ] && ensure_tsl_build
 
 if port="$(running_port)"; then
   if [ -n "${TSDB_NATIVE_PORT:-}" ] && [ "$TSDB_NATIVE_PORT" != "$port" ]; then

@@ -3,7 +3,7 @@
 # scripts/native-db-start.sh and unmount the chroot's /proc and /dev.
 # Never fails when nothing is running. The install is kept for the next start.
 #
-# Environment: TSDB_NATIVE_DIR (default ~/.cache/drizzle-timescale/native)
+# Environment: TSDB_NATIVE_EDITION (apache or tsl) and TSDB_NATIVE_DIR: see scripts/lib/native-db-dir.sh
 set -euo pipefail
 
 PG_MAJOR=17
@@ -16,8 +16,8 @@ if [ "$(id -u)" != 0 ]; then
   exit 1
 fi
 
-DIR="${TSDB_NATIVE_DIR:-${HOME:-/root}/.cache/drizzle-timescale/native}"
-DIR="$(realpath -m -- "$DIR")"
+# shellcheck source=lib/native-db-dir.sh
+. "$(dirname "$0")/lib/native-db-dir.sh"
 [ "$DIR" != / ] || { log "error: refusing to use / as the chroot directory"; exit 1; }
 
 if [ ! -d "$DIR" ]; then
