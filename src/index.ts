@@ -34,12 +34,14 @@ export {
   type TimescaleDescription,
 } from './inspect/index.ts'
 export type { AnyPgDatabase } from './internal/query-rows.ts'
-export { type MigrateResult, migrate } from './migrate.ts'
+export { setJobsScheduled } from './jobs/set-jobs-scheduled.ts'
+export { type MigrateOptions, type MigrateResult, migrate } from './migrate.ts'
 export {
   type ContinuousAggregateStatus,
   collectStatus,
   type HypertableStatus,
   type JobStatus,
+  statusProblems,
   type TimescaleStatus,
 } from './status/index.ts'
 export {

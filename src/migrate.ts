@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { ErrorCodes, MigrationError } from './errors.ts'
 import { findPgError } from './internal/pg-error.ts'
 import { type AnyPgDatabase, queryRows } from './internal/query-rows.ts'
+import { setJobsScheduled } from './jobs/set-jobs-scheduled.ts'
 
 /** The folder holding the package's migrations (`drizzle/` at the package root). */
 export const migrationsFolder: string = fileURLToPath(new URL('../drizzle', import.meta.url))
@@ -11,6 +12,17 @@ export const migrationsFolder: string = fileURLToPath(new URL('../drizzle', impo
 export const migrationsTable = '__drizzle_timescale_migrations'
 /** The schema of {@link migrationsTable} (drizzle-kit's default). */
 export const migrationsSchema = 'drizzle'
+
+/** Options of {@link migrate}. */
+export interface MigrateOptions {
+  /**
+   * Leave every user-defined job (the package's policies, and yours) paused, in the same
+   * transaction as the migrations, so that no job scheduler runs one before you resume them with
+   * `setJobsScheduled(db, true)`. For tests on a real server
+   * that write rows dated in the past. Default `false`: the policies run on their schedule.
+   */
+  pauseJobs?: boolean
+}
 
 /** What {@link migrate} did. */
 export interface MigrateResult {
@@ -42,7 +54,7 @@ const MIGRATION_LOCK_KEY = 7_283_946_151
  * const { applied } = await migrate(db)
  * ```
  */
-export async function migrate(db: AnyPgDatabase): Promise<MigrateResult> {
+export async function migrate(db: AnyPgDatabase, options: MigrateOptions = {}): Promise<MigrateResult> {
   const migrations = readMigrationFiles({ migrationsFolder })
   const table = sql`${sql.identifier(migrationsSchema)}.${sql.identifier(migrationsTable)}`
   const applied: string[] = []
@@ -67,6 +79,7 @@ export async function migrate(db: AnyPgDatabase): Promise<MigrateResult> {
         await tx.execute(sql`insert into ${table} (hash, created_at) values (${migration.hash}, ${migration.folderMillis})`)
         applied.push(tags[index] ?? String(migration.folderMillis))
       }
+      if (options.pauseJobs) await setJobsScheduled(tx, false)
     })
   } catch (error) {
     throw toMigrationError(error)

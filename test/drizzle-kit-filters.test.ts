@@ -162,7 +162,7 @@ describeKit(
   },
 )
 
-const native = targets.find((t) => t.name === 'native')
+const native = targets.find((t) => t.kind === 'native')
 if (native) {
   describeKit(
     `the native server (${native.license} license)`,

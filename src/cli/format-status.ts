@@ -47,13 +47,23 @@ export function formatStatus(status: TimescaleStatus, where: string): string {
   else {
     out.push(
       formatTable(
-        [{ header: 'view' }, { header: 'on' }, { header: 'mode' }, { header: 'watermark' }, { header: 'lag', align: 'right' }],
+        [
+          { header: 'view' },
+          { header: 'on' },
+          { header: 'mode' },
+          { header: 'watermark' },
+          { header: 'lag', align: 'right' },
+          { header: 'refresh policy' },
+        ],
         status.continuousAggregates.map((a) => [
           `${a.schema}.${a.name}`,
           a.hypertable,
           a.materializedOnly ? 'materialized only' : 'real-time',
           a.watermark === null ? 'never refreshed' : formatTime(a.watermark),
           formatDuration(a.lagSeconds),
+          a.refreshPolicy
+            ? `job ${a.refreshPolicy.jobId}: ${a.refreshPolicy.startOffset ?? 'start'} to ${a.refreshPolicy.endOffset ?? 'now'} ago, every ${a.refreshPolicy.scheduleInterval}${a.behind ? ' (behind)' : ''}`
+            : '-',
         ]),
         '  ',
       ),
@@ -88,6 +98,9 @@ export function formatStatus(status: TimescaleStatus, where: string): string {
         '  ',
       ),
     )
+    for (const j of status.jobs) {
+      if (j.lastError) out.push(`  job ${j.id} error${j.lastError.at ? ` at ${formatTime(j.lastError.at)}` : ''}: ${j.lastError.message}`)
+    }
   }
   return out.join('\n')
 }

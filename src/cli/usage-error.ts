@@ -12,6 +12,8 @@ export const ExitCode = {
   USAGE: 2,
   /** `import` finished, but some rows were rejected (see the report and the rejects file). */
   REJECTED_ROWS: 3,
+  /** `status --check` found a job whose last run failed or a continuous aggregate that is behind. */
+  CHECK_FAILED: 4,
   /** Stopped by SIGINT or SIGTERM (128 + 2). */
   INTERRUPTED: 130,
 } as const

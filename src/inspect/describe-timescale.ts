@@ -1,15 +1,8 @@
-import { sql } from 'drizzle-orm'
-import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
+import { type CatalogDimension, readContinuousAggregates, readHypertables, readJobs, readServerInfo } from '../catalog/index.ts'
+import type { AnyPgDatabase } from '../internal/query-rows.ts'
 
 /** A dimension of a hypertable: the time column and its chunk interval, or a hash-partitioned column. */
-export interface DimensionDescription {
-  column: string
-  kind: 'time' | 'hash'
-  /** Chunk interval of a time dimension, as PostgreSQL prints it (`1 day`). */
-  chunkInterval: string | null
-  /** Number of hash partitions of a space dimension. */
-  partitions: number | null
-}
+export type DimensionDescription = CatalogDimension
 
 /** A hypertable, its dimensions, chunks and compression settings. */
 export interface HypertableDescription {
@@ -63,96 +56,36 @@ export interface TimescaleDescription {
  * @see https://docs.timescale.com/api/latest/informational-views/
  */
 export async function describeTimescale(db: AnyPgDatabase): Promise<TimescaleDescription> {
-  const [versions] = await queryRows<{ pg: string; ts: string | null; license: string | null }>(
-    db,
-    sql`select current_setting('server_version') as pg,
-               (select extversion from pg_extension where extname = 'timescaledb') as ts,
-               current_setting('timescaledb.license', true) as license`,
-  )
-  if (!versions?.ts) {
-    return {
-      postgresVersion: versions?.pg ?? 'unknown',
-      timescaledbVersion: null,
-      license: versions?.license ?? null,
-      hypertables: [],
-      continuousAggregates: [],
-      jobs: [],
-    }
-  }
-  const [hypertables, dimensions, compression, aggregates, jobs] = await Promise.all([
-    queryRows<{ schema: string; name: string; chunks: number; compressed: boolean }>(
-      db,
-      sql`select hypertable_schema as schema, hypertable_name as name, num_chunks::int as chunks,
-                 compression_enabled as compressed
-          from timescaledb_information.hypertables order by 1, 2`,
-    ),
-    queryRows<{ schema: string; name: string; column: string; type: string; interval: string | null; partitions: number | null }>(
-      db,
-      sql`select hypertable_schema as schema, hypertable_name as name, column_name as column,
-                 dimension_type as type, time_interval::text as interval, num_partitions::int as partitions
-          from timescaledb_information.dimensions order by 1, 2, dimension_number`,
-    ),
-    queryRows<{ schema: string; name: string; column: string; segment: number | null; order: number | null; asc: boolean | null }>(
-      db,
-      sql`select hypertable_schema as schema, hypertable_name as name, attname as column,
-                 segmentby_column_index as segment, orderby_column_index as order, orderby_asc as asc
-          from timescaledb_information.compression_settings
-          order by 1, 2, coalesce(segmentby_column_index, 0), coalesce(orderby_column_index, 0)`,
-    ),
-    queryRows<{ schema: string; name: string; hypertable: string; materialized_only: boolean }>(
-      db,
-      sql`select view_schema as schema, view_name as name, hypertable_name as hypertable, materialized_only
-          from timescaledb_information.continuous_aggregates order by 1, 2`,
-    ),
-    queryRows<{
-      id: number; name: string; proc: string; hypertable: string | null; schedule: string
-      config: Record<string, unknown> | string | null; scheduled: boolean; next_start: string | null
-    }>(
-      db,
-      sql`select job_id::int as id, application_name as name, proc_name as proc, hypertable_name as hypertable,
-                 schedule_interval::text as schedule, config, scheduled, next_start::text as next_start
-          from timescaledb_information.jobs where job_id >= 1000 order by job_id`,
-    ),
-  ])
-  const of = (schema: string, name: string) => (r: { schema: string; name: string }) => r.schema === schema && r.name === name
+  const server = await readServerInfo(db)
+  const base = { postgresVersion: server.postgresVersion, timescaledbVersion: server.timescaledbVersion, license: server.license }
+  if (!server.timescaledbVersion) return { ...base, hypertables: [], continuousAggregates: [], jobs: [] }
+  const [hypertables, aggregates, jobs] = await Promise.all([readHypertables(db), readContinuousAggregates(db), readJobs(db)])
   return {
-    postgresVersion: versions.pg,
-    timescaledbVersion: versions.ts,
-    license: versions.license,
-    hypertables: hypertables.map((h) => {
-      const settings = compression.filter(of(h.schema, h.name))
-      return {
-        schema: h.schema,
-        name: h.name,
-        chunks: Number(h.chunks),
-        dimensions: dimensions.filter(of(h.schema, h.name)).map((d) => ({
-          column: d.column,
-          kind: d.type === 'Time' ? 'time' : 'hash',
-          chunkInterval: d.interval,
-          partitions: d.partitions === null ? null : Number(d.partitions),
-        })),
-        compression: {
-          enabled: h.compressed,
-          segmentBy: settings.filter((s) => s.segment !== null).map((s) => s.column),
-          orderBy: settings.filter((s) => s.order !== null).map((s) => `${s.column} ${s.asc ? 'ASC' : 'DESC'}`),
-        },
-      }
-    }),
+    ...base,
+    hypertables: hypertables.map((h) => ({
+      schema: h.schema,
+      name: h.name,
+      chunks: h.chunks,
+      dimensions: h.dimensions,
+      compression: { enabled: h.compression.enabled, segmentBy: h.compression.segmentBy, orderBy: h.compression.orderBy },
+    })),
     continuousAggregates: aggregates.map((a) => ({
       schema: a.schema,
       name: a.name,
       hypertable: a.hypertable,
-      materializedOnly: a.materialized_only,
+      materializedOnly: a.materializedOnly,
     })),
-    jobs: jobs.map((j) => ({
-      id: Number(j.id),
-      name: j.name,
-      procedure: j.proc,
-      hypertable: j.hypertable,
-      scheduleInterval: j.schedule,
-      config: typeof j.config === 'string' ? (JSON.parse(j.config) as Record<string, unknown>) : j.config,
-      scheduled: j.scheduled,
-      nextStart: j.next_start,
-    })),
+    jobs: jobs
+      .filter((j) => j.id >= 1000)
+      .map((j) => ({
+        id: j.id,
+        name: j.name,
+        procedure: j.procName,
+        hypertable: j.target === null ? null : j.target.slice(j.target.indexOf('.') + 1),
+        scheduleInterval: j.schedule,
+        config: j.config,
+        scheduled: j.scheduled,
+        nextStart: j.nextStart,
+      })),
   }
 }

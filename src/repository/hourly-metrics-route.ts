@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm'
+import { readContinuousAggregates, readServerInfo, versionAtLeast } from '../catalog/index.ts'
 import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
 import type { AggregateFunction, SortOrder } from '../types.ts'
 import type { ValidInterval, ValidRange, ValidTimeBucketOptions } from '../validation/index.ts'
@@ -7,8 +8,10 @@ import type { ValidInterval, ValidRange, ValidTimeBucketOptions } from '../valid
  * Reading `getTimeBuckets` from the `hourly_metrics` continuous aggregate instead of the raw
  * hypertable, only where the answer is provably the one the raw query gives:
  * - the aggregate is there: the Timescale license, TimescaleDB >= 2.23 (whose invalidation logs
- *   were checked to record every insert, update, delete, drop_chunks and truncate below the
- *   materialized watermark), the view real-time over `time_series_data` (looked up once per db);
+ *   were checked, on 2.23 and 2.29, to record every insert, update, delete, drop_chunks and
+ *   truncate below the materialized watermark), the view finalized and real-time over
+ *   `time_series_data`, both the ones this session's search_path finds (looked up once per db,
+ *   through the one catalog reader, which knows what changed between versions);
  * - the bucket is a whole number of hours, in UTC (no time zone), without gap filling, and the
  *   range starts and ends on whole hours: each hourly row then holds exactly the rows the raw
  *   query puts in that hour, and each bucket is a union of whole hours;
@@ -29,7 +32,7 @@ interface HourlyMetrics {
   rawId: number
   /** The materialization hypertable: queried directly, so that both parts get constant bounds. */
   table: SQL
-  /** Whether `_timescaledb_functions.has_invalidation_trigger` exists (2.22+). */
+  /** Whether `_timescaledb_functions.has_invalidation_trigger` exists (2.22 only: 2.23 removed it with the WAL-based invalidation). */
   hasTriggerCheck: boolean
 }
 
@@ -86,31 +89,26 @@ function hourlyMetricsOf(db: AnyPgDatabase): Promise<HourlyMetrics | null> {
 }
 
 async function lookUp(db: AnyPgDatabase): Promise<HourlyMetrics | null> {
-  const [gate] = await queryRows<{ ok: boolean; trigger_check: boolean }>(
-    db,
-    sql`select coalesce(current_setting('timescaledb.license', true), '') = 'timescale'
-        and (select string_to_array(split_part(extversion, '-', 1), '.')::int[] >= '{2,23}' from pg_extension where extname = 'timescaledb')
-        and to_regclass('hourly_metrics') is not null as ok,
-      to_regprocedure('_timescaledb_functions.has_invalidation_trigger(regclass)') is not null as trigger_check`,
+  const server = await readServerInfo(db)
+  if (server.license !== 'timescale' || !versionAtLeast(server, 2, 23)) return null
+  const aggregate = (await readContinuousAggregates(db)).find(
+    (a) => a.name === 'hourly_metrics' && a.hypertable === 'time_series_data' && a.schema === a.hypertableSchema,
   )
-  if (gate?.ok !== true) return null
-  const [row] = await queryRows<{ mat_id: number; raw_id: number; schema_name: string; table_name: string }>(
+  if (!aggregate || !aggregate.finalized || aggregate.materializedOnly) return null
+  const qualified = (name: string) => sql`to_regclass(format('%I.%I', ${aggregate.schema}::text, ${name}::text))`
+  const [visible] = await queryRows<{ ok: boolean; trigger_check: boolean }>(
     db,
-    sql`select ca.mat_hypertable_id as mat_id, ca.raw_hypertable_id as raw_id, m.schema_name, m.table_name
-      from _timescaledb_catalog.continuous_agg ca
-      join _timescaledb_catalog.hypertable m on m.id = ca.mat_hypertable_id
-      join _timescaledb_catalog.hypertable r on r.id = ca.raw_hypertable_id
-      where format('%I.%I', ca.user_view_schema, ca.user_view_name)::regclass = to_regclass('hourly_metrics')
-        and format('%I.%I', r.schema_name, r.table_name)::regclass = to_regclass('time_series_data')
-        and ca.finalized and not ca.materialized_only`,
+    sql`select to_regclass('hourly_metrics') = ${qualified('hourly_metrics')}
+          and to_regclass('time_series_data') = ${qualified('time_series_data')} as ok,
+        to_regprocedure('_timescaledb_functions.has_invalidation_trigger(regclass)') is not null as trigger_check`,
   )
-  if (!row) return null
+  if (visible?.ok !== true) return null
   return {
-    matId: Number(row.mat_id),
-    rawId: Number(row.raw_id),
+    matId: aggregate.materializationId,
+    rawId: aggregate.rawHypertableId,
     // Names read from TimescaleDB's catalog, quoted as identifiers.
-    table: sql`${sql.identifier(row.schema_name)}.${sql.identifier(row.table_name)}`,
-    hasTriggerCheck: gate.trigger_check === true,
+    table: sql`${sql.identifier(aggregate.materialization.schema)}.${sql.identifier(aggregate.materialization.name)}`,
+    hasTriggerCheck: visible.trigger_check === true,
   }
 }
 

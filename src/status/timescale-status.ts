@@ -31,6 +31,20 @@ export interface ContinuousAggregateStatus {
   watermark: string | null
   /** `now() - watermark` in seconds; `null` when never refreshed. */
   lagSeconds: number | null
+  /** The refresh policy, as its job's config holds it, or `null` without one. */
+  refreshPolicy: { jobId: number; startOffset: string | null; endOffset: string | null; scheduleInterval: string } | null
+  /**
+   * How old a row may be and still wait for the refresh policy: `end_offset + 3 x schedule_interval`
+   * (a refresh materializes up to end_offset ago, and the next comes a schedule later); `null`
+   * without a policy.
+   */
+  lagLimitSeconds: number | null
+  /**
+   * Rows inside the policy's window and older than {@link lagLimitSeconds} are not materialized:
+   * the policy is not keeping up (a quiet table whose watermark stands still is not behind).
+   * `null` without a policy.
+   */
+  behind: boolean | null
 }
 
 /** A TimescaleDB background job, with its last run (`timescaledb_information.job_stats`). */
@@ -53,6 +67,8 @@ export interface JobStatus {
   totalRuns: number
   totalFailures: number
   nextStart: string | null
+  /** The newest failure after the last success (`timescaledb_information.job_errors`), or `null`. */
+  lastError: { at: string | null; sqlState: string | null; message: string } | null
 }
 
 /** Everything `drizzle-timescale status` shows, as data (what `--json` prints). */

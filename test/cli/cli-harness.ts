@@ -49,7 +49,7 @@ export interface CliTarget {
 
 /** A fresh, empty CLI target on `target`: nothing migrated yet. */
 export async function openCliTarget(target: TestTarget): Promise<CliTarget> {
-  if (target.name === 'embedded') {
+  if (target.kind === 'embedded') {
     const folder = mkdtempSync(join(tmpdir(), 'dts-cli-'))
     const dataDir = join(folder, 'tsdb')
     return {

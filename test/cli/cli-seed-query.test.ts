@@ -16,11 +16,11 @@ for (const target of targets) {
     beforeAll(async () => {
       t = await openCliTarget(target)
       // The embedded database is migrated on first use; a server only by the migrate command.
-      if (target.name === 'native') expect((await runCli(['migrate', ...t.args], t.env)).code).toBe(0)
+      if (target.kind === 'native') expect((await runCli(['migrate', ...t.args], t.env)).code).toBe(0)
     })
     afterAll(() => t.close())
 
-    if (target.name === 'native') {
+    if (target.kind === 'native') {
       test('on a server never migrated, a command says to migrate first', async () => {
         const fresh = await openCliTarget(target)
         try {

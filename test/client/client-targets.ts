@@ -16,7 +16,7 @@ export interface TargetClient {
 
 export async function openClient(target: TestTarget, options: ClientConfig & { migrate?: boolean } = {}): Promise<TargetClient> {
   const { migrate, ...config } = options
-  if (target.name === 'embedded') {
+  if (target.kind === 'embedded') {
     const client = await ClientFactory.embedded(config)
     return { client, close: () => client.close() }
   }

@@ -8,7 +8,7 @@ import type { TimeSeriesRecord } from '../../src/types.ts'
 import { type TestDatabase, targets, withDatabase } from '../support/targets.ts'
 import { type TcpProxy, tcpProxy } from './tcp-proxy.ts'
 
-const native = targets.find((t) => t.name === 'native')
+const native = targets.find((t) => t.kind === 'native')
 const DAY = { from: '2024-01-15T00:00:00Z', to: '2024-01-16T00:00:00Z' }
 const fast = { retryBaseDelayMs: 5, retryMaxDelayMs: 20 }
 

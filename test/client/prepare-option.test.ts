@@ -1,8 +1,9 @@
 import { expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { ClientFactory } from '../../src/index.ts'
+import { nativeUrls } from '../support/targets.ts'
 
-const url = process.env.TIMESCALEDB_URL
+const url = nativeUrls[0]
 
 // docs/DEPLOYMENT.md: behind PgBouncer in transaction mode, `?prepare=false` turns off prepared statements.
 test.skipIf(!url)('?prepare=false in the URL reaches postgres.js, and the client works without prepared statements', async () => {

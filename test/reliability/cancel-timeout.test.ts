@@ -12,7 +12,7 @@ import { queryRows } from '../../src/internal/query-rows.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
 import { adminPool, bounded, createSlowRowTrigger, makeRecords, outcome, type PlainRecord, report, sleep, stuckSessions, tally, withParams } from './support.ts'
 
-const native = targets.find((t) => t.name === 'native')
+const native = targets.find((t) => t.kind === 'native')
 const POLL_CAP_MS = 20_000
 
 describe.if(native !== undefined)('statement_timeout and pg_cancel_backend during insertManyRecords', () => {

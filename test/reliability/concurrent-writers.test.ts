@@ -12,7 +12,7 @@ import { ClientFactory, type PostgresTimescaleDatabase, type TimescaleClient } f
 import { type TestDatabase, targets } from '../support/targets.ts'
 import { adminPool, bounded, digestOf, type PlainRecord, report, tableDigest } from './support.ts'
 
-const native = targets.find((t) => t.name === 'native')
+const native = targets.find((t) => t.kind === 'native')
 const WRITERS = 8
 const ROUNDS = 4
 const ENTITIES = 40

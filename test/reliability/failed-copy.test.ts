@@ -15,7 +15,7 @@ import type { ValidRecord } from '../../src/validation/index.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
 import { adminPool, bounded, makeRecords, report, stuckSessions, tally, withParams } from './support.ts'
 
-const native = targets.find((t) => t.name === 'native')
+const native = targets.find((t) => t.kind === 'native')
 const APP = 'dts-failed-copy'
 const FAILURES = 1000
 const CONCURRENCY = 4

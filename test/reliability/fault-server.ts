@@ -19,7 +19,7 @@ const SCRIPTS = join(import.meta.dir, '..', '..', 'scripts')
 
 /** Why the fault server cannot run here, or `undefined` when it can. */
 export function faultServerUnavailable(): string | undefined {
-  if (!process.env.TIMESCALEDB_URL) return 'TIMESCALEDB_URL is not set (native tests are off)'
+  if (!process.env.TIMESCALEDB_URL?.trim()) return 'TIMESCALEDB_URL is not set (native tests are off)'
   if (process.platform !== 'linux') return `the fault server needs Linux (chroot), this is ${process.platform}`
   if (process.getuid?.() !== 0) return 'the fault server needs root (debootstrap, mount, chroot)'
   return undefined

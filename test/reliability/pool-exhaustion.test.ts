@@ -12,7 +12,7 @@ import { closedPort } from '../client/closed-port.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
 import { adminPool, bounded, createSlowRowTrigger, makeRecords, outcome, type PlainRecord, report, sleep, tally, withParams } from './support.ts'
 
-const native = targets.find((t) => t.name === 'native')
+const native = targets.find((t) => t.kind === 'native')
 
 /** A promise and its resolve function. */
 function deferred(): { promise: Promise<void>; resolve: () => void } {

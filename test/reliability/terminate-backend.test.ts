@@ -23,7 +23,7 @@ import {
   withParams,
 } from './support.ts'
 
-const native = targets.find((t) => t.name === 'native')
+const native = targets.find((t) => t.kind === 'native')
 const RECORDS = 200_000
 const CHUNK = 10_000
 const CALL_CAP_MS = 90_000

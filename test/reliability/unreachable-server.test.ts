@@ -13,7 +13,7 @@ import { targets } from '../support/targets.ts'
 import { bounded, outcome, report } from './support.ts'
 
 const PASSWORD = 's3cr3t-unreachable-pw'
-const native = targets.find((t) => t.name === 'native')
+const native = targets.find((t) => t.kind === 'native')
 
 /** A loopback TCP server that accepts connections and then `behaviour`: stays silent, or resets them. */
 async function badServer(behaviour: 'silent' | 'reset'): Promise<{ port: number; accepted: () => number; close: () => void }> {

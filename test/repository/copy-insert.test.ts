@@ -12,7 +12,7 @@ import type { TimeSeriesRecord } from '../../src/types.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
 import { at, snapshot } from './support.ts'
 
-const native = targets.find((t) => t.name === 'native')
+const native = targets.find((t) => t.kind === 'native')
 
 function load(prefix: string, n: number, salt = 0): TimeSeriesRecord[] {
   return Array.from({ length: n }, (_, i) => ({

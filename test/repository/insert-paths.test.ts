@@ -28,7 +28,7 @@ for (const target of targets) {
     })
     afterAll(() => t.close())
 
-    if (target.name === 'embedded') {
+    if (target.kind === 'embedded') {
       test("method 'copy' needs postgres.js: refused on PGlite before anything is sent", async () => {
         const error = await insertManyRecords(t.db, load('refused', 3), { method: 'copy' }).catch((e: unknown) => e)
         expect(error).toBeInstanceOf(ValidationError)
@@ -37,7 +37,7 @@ for (const target of targets) {
       })
     }
 
-    if (target.name === 'native') {
+    if (target.kind === 'native') {
       test('COPY and unnest write exactly the same rows, awkward text included', async () => {
         const viaCopy = load('copy', 4000)
         const viaUnnest = load('unnest', 4000)

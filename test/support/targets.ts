@@ -1,7 +1,11 @@
 /*
- * The databases every integration test runs against: the embedded TimescaleDB always, and the
- * native server too when TIMESCALEDB_URL is set. Each `open()` gives a fresh database of its own:
- * a new in-memory PGlite, or a new database created on the native server and dropped on close.
+ * The databases every integration test runs against: the embedded TimescaleDB always, and each
+ * native server of TIMESCALEDB_URL too (one URL, or several separated by commas: CI passes the
+ * Apache 2.19.3 server and the full-license 2.29.2 one). Each `open()` gives a fresh database of
+ * its own: a new in-memory PGlite, or a new database created on a native server and dropped on
+ * close. On a native server the package's jobs are paused after the migration unless the test
+ * asks for them running: a test owns its data and its time, and the scheduler of a full-license
+ * server would otherwise drop or compress rows dated in the past while the test reads them.
  */
 import { createId } from '@paralleldrive/cuid2'
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
@@ -22,15 +26,25 @@ export interface TestDatabase {
 }
 
 export interface TestTarget {
-  name: 'embedded' | 'native'
+  kind: 'embedded' | 'native'
+  /** What test titles call it: `embedded`, `native apache 2.19.3`, `native timescale 2.29.2`. */
+  name: string
   /** `timescaledb.license` of the target: TSL features exist only with `timescale`. */
   license: string
-  open(options?: { migrate?: boolean }): Promise<TestDatabase>
+  /** `extversion` of TimescaleDB on the target, e.g. `2.29.2`. */
+  version: string
+  /**
+   * `jobs: 'running'` leaves the package's policies scheduled (native servers run them on their
+   * own); the default pauses them.
+   */
+  open(options?: { migrate?: boolean; jobs?: 'paused' | 'running' }): Promise<TestDatabase>
 }
 
 const embedded: TestTarget = {
+  kind: 'embedded',
   name: 'embedded',
   license: 'timescale',
+  version: '2.23.0-dev',
   async open(options = {}) {
     const tsdb = await createEmbeddedDatabase({ migrate: options.migrate ?? true })
     return { db: tsdb.db, notices: [], close: tsdb.close }
@@ -49,13 +63,16 @@ async function nativeTarget(url: string): Promise<TestTarget> {
   const probeName = `dts_probe_${createId().slice(0, 12)}`
   const admin = postgres(url, { max: 1, onnotice: () => {} })
   let license: string
+  let version: string
   try {
     await admin.unsafe(`create database "${probeName}"`)
     const probe = postgres(withDatabase(url, probeName), { max: 1, onnotice: () => {} })
     try {
       await probe`create extension if not exists timescaledb`
-      const [row] = await probe`select current_setting('timescaledb.license', true) as license`
+      const [row] = await probe`select current_setting('timescaledb.license', true) as license,
+        (select extversion from pg_extension where extname = 'timescaledb') as version`
       license = String(row?.license)
+      version = String(row?.version)
     } finally {
       await probe.end()
     }
@@ -64,8 +81,10 @@ async function nativeTarget(url: string): Promise<TestTarget> {
     await admin.end()
   }
   return {
-    name: 'native',
+    kind: 'native',
+    name: `native ${license} ${version}`,
     license,
+    version,
     async open(options = {}) {
       const name = `dts_test_${createId().slice(0, 12)}`
       const admin = postgres(url, { max: 1, onnotice: () => {} })
@@ -74,7 +93,8 @@ async function nativeTarget(url: string): Promise<TestTarget> {
       const notices: string[] = []
       const client = postgres(dbUrl, { max: 4, onnotice: (notice) => notices.push(String(notice.message)) })
       const db = drizzle(client, { schema: tables })
-      if (options.migrate ?? true) await migrate(db)
+      // Paused in the migration's own transaction: a scheduler never sees them scheduled.
+      if (options.migrate ?? true) await migrate(db, { pauseJobs: options.jobs !== 'running' })
       return {
         db,
         url: dbUrl,
@@ -89,10 +109,17 @@ async function nativeTarget(url: string): Promise<TestTarget> {
   }
 }
 
-const nativeUrl = process.env.TIMESCALEDB_URL
+/** The native servers of this run, in the order given: `TIMESCALEDB_URL=url[,url...]`. */
+export const nativeUrls: string[] = (process.env.TIMESCALEDB_URL ?? '')
+  .split(',')
+  .map((u) => u.trim())
+  .filter(Boolean)
 
 /** Every target of this run. */
-export const targets: TestTarget[] = nativeUrl ? [embedded, await nativeTarget(nativeUrl)] : [embedded]
+export const targets: TestTarget[] = [embedded, ...(await Promise.all(nativeUrls.map(nativeTarget)))]
+
+/** The first native target (the suites that need one server of their own use it), if any. */
+export const firstNative: TestTarget | undefined = targets.find((t) => t.kind === 'native')
 
 const reported = new Set<string>()
 /** True when the target has the Timescale license; otherwise prints why TSL tests are skipped, once. */
