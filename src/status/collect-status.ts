@@ -73,23 +73,7 @@ export async function collectStatus(db: AnyPgDatabase): Promise<TimescaleStatus>
       lagLimitSeconds: limits[i] ?? null,
       behind: behind[i] ?? null,
     })),
-    jobs: jobs.map((j) => ({
-      id: j.id,
-      name: j.name,
-      procedure: `${j.procSchema}.${j.procName}`,
-      target: j.target,
-      schedule: j.schedule,
-      scheduled: j.scheduled,
-      config: j.config,
-      lastRunStartedAt: j.lastRunStartedAt,
-      lastSuccessfulFinish: j.lastSuccessfulFinish,
-      lastRunStatus: j.lastRunStatus,
-      jobStatus: j.jobStatus,
-      totalRuns: j.totalRuns,
-      totalFailures: j.totalFailures,
-      nextStart: j.nextStart,
-      lastError: j.lastError,
-    })),
+    jobs: jobs.map(({ procSchema, procName, ...job }) => ({ ...job, procedure: `${procSchema}.${procName}` })),
   }
 }
 

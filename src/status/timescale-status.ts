@@ -1,3 +1,5 @@
+import type { CatalogJob } from '../catalog/index.ts'
+
 /** A hypertable: chunks, chunk interval, size, and compression before/after. */
 export interface HypertableStatus {
   schema: string
@@ -47,28 +49,13 @@ export interface ContinuousAggregateStatus {
   behind: boolean | null
 }
 
-/** A TimescaleDB background job, with its last run (`timescaledb_information.job_stats`). */
-export interface JobStatus {
-  id: number
-  name: string
+/**
+ * A TimescaleDB background job, with its last run (`timescaledb_information.job_stats`) and its
+ * newest error after the last success (`job_errors`): the catalog's job, its function as one name.
+ */
+export interface JobStatus extends Omit<CatalogJob, 'procSchema' | 'procName'> {
   /** `schema.function` the job calls, e.g. `_timescaledb_functions.policy_compression`. */
   procedure: string
-  /** The hypertable or continuous aggregate it works on, or `null`. */
-  target: string | null
-  schedule: string
-  scheduled: boolean
-  config: Record<string, unknown> | null
-  lastRunStartedAt: string | null
-  lastSuccessfulFinish: string | null
-  /** `Success`, `Failed`, or `null` when it never ran. */
-  lastRunStatus: string | null
-  /** `Scheduled`, `Running`, `Paused`, or `null`. */
-  jobStatus: string | null
-  totalRuns: number
-  totalFailures: number
-  nextStart: string | null
-  /** The newest failure after the last success (`timescaledb_information.job_errors`), or `null`. */
-  lastError: { at: string | null; sqlState: string | null; message: string } | null
 }
 
 /** Everything `drizzle-timescale status` shows, as data (what `--json` prints). */
