@@ -10,6 +10,10 @@ export interface BenchOptions {
   native: boolean
   /** A server URL (else BENCH_DATABASE_URL, else the project's scripts/native-db-start.sh). */
   nativeUrl: string | undefined
+  /** The full-license server is measured too. */
+  tsl: boolean
+  /** Its URL (else BENCH_TSL_DATABASE_URL, else `TSDB_NATIVE_EDITION=tsl scripts/native-db-start.sh`). */
+  tslUrl: string | undefined
   embedded: boolean
   /** The parts to run (all by default). */
   parts: Part[]
@@ -35,11 +39,11 @@ export interface BenchOptions {
   coldStarts: number
 }
 
-/** The four parts of a run. */
-export const PARTS = ['native-ingest', 'native-queries', 'embedded-ingest', 'embedded-queries'] as const
+/** The parts of a run: `native-*` on the Apache server, `tsl-*` on the full-license one (main ingest comparisons, queries, compression). */
+export const PARTS = ['native-ingest', 'native-queries', 'tsl-ingest', 'tsl-queries', 'embedded-ingest', 'embedded-queries'] as const
 export type Part = (typeof PARTS)[number]
 
-const DEFAULTS: Omit<BenchOptions, 'smoke' | 'outDir' | 'native' | 'nativeUrl' | 'embedded' | 'parts'> = {
+const DEFAULTS: Omit<BenchOptions, 'smoke' | 'outDir' | 'native' | 'nativeUrl' | 'tsl' | 'tslUrl' | 'embedded' | 'parts'> = {
   entities: 1000,
   ingestRows: 1_000_000,
   batchSize: 10_000,
@@ -84,6 +88,9 @@ const USAGE = `bun run bench [flags]
   --out DIR               where to write BENCHMARKS.md, bench-results.json, bench-ingest.svg
   --native-url URL        the server to use (default: $BENCH_DATABASE_URL, else scripts/native-db-start.sh)
   --no-native             skip the native server
+  --tsl-url URL           the full-license server (default: $BENCH_TSL_DATABASE_URL, else
+                          TSDB_NATIVE_EDITION=tsl scripts/native-db-start.sh)
+  --no-tsl                skip the full-license server
   --no-embedded           skip the embedded database
   --only A,B,...          run only these parts: ${PARTS.join(', ')}
   --entities N            entities of every load (${DEFAULTS.entities})
@@ -128,6 +135,8 @@ export function parseBenchOptions(argv: readonly string[], env: Record<string, s
   let outDir: string | undefined
   let nativeUrl = env.BENCH_DATABASE_URL || undefined
   let native = true
+  let tslUrl = env.BENCH_TSL_DATABASE_URL || undefined
+  let tsl = true
   let embedded = true
   let parts: Part[] = [...PARTS]
   for (let i = 0; i < argv.length; i++) {
@@ -142,6 +151,8 @@ export function parseBenchOptions(argv: readonly string[], env: Record<string, s
     if (flag === '--out') outDir = resolve(value())
     else if (flag === '--native-url') nativeUrl = value()
     else if (flag === '--no-native') native = false
+    else if (flag === '--tsl-url') tslUrl = value()
+    else if (flag === '--no-tsl') tsl = false
     else if (flag === '--no-embedded') embedded = false
     else if (flag === '--only') {
       parts = value().split(',') as Part[]
@@ -162,7 +173,9 @@ export function parseBenchOptions(argv: readonly string[], env: Record<string, s
   const out = outDir ?? (smoke ? mkdtempSync(join(tmpdir(), 'bench-smoke-')) : resolve(import.meta.dir, '..'))
   if (!native) parts = parts.filter((p) => !p.startsWith('native'))
   if (!embedded) parts = parts.filter((p) => !p.startsWith('embedded'))
-  return { smoke, outDir: out, native: parts.some((p) => p.startsWith('native')), nativeUrl, embedded: parts.some((p) => p.startsWith('embedded')), parts, ...sizes }
+  if (!tsl) parts = parts.filter((p) => !p.startsWith('tsl'))
+  const has = (prefix: string) => parts.some((p) => p.startsWith(prefix))
+  return { smoke, outDir: out, native: has('native'), nativeUrl, tsl: has('tsl'), tslUrl, embedded: has('embedded'), parts, ...sizes }
 }
 
 function positiveInteger(flag: string) {

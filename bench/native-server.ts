@@ -28,20 +28,25 @@ export function withDatabase(url: string, database: string): string {
   return u.toString()
 }
 
-/** The URL to use: the flag, else BENCH_DATABASE_URL (both in `given`), else the project's start script. */
-function serverUrl(given: string | undefined): string {
+/** The URL to use: the flag, else the environment (both in `given`), else the project's start script. */
+function serverUrl(given: string | undefined, edition: 'apache' | 'tsl'): string {
   if (given) return given
-  log('starting the native server with scripts/native-db-start.sh')
+  log(`starting the native server (${edition}) with scripts/native-db-start.sh`)
   const script = resolve(import.meta.dir, '../scripts/native-db-start.sh')
-  const run = spawnSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
+  const env = { ...process.env, TSDB_NATIVE_EDITION: edition }
+  const run = spawnSync('bash', [script], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env })
   const url = run.stdout.trim().split('\n').at(-1)
   if (run.status !== 0 || !url?.startsWith('postgres')) throw new Error(`scripts/native-db-start.sh failed (exit ${run.status})`)
   return url
 }
 
-/** Opens the native server; scratch databases are named `bench_<run>_<slot>`. */
-export async function openNativeServer(given: string | undefined): Promise<NativeServer> {
-  const url = serverUrl(given)
+/**
+ * Opens a native server; scratch databases are named `bench_<run>_<slot>`, migrated with the
+ * package's jobs paused (a scheduler would otherwise drop the 2024 data past the 1-year retention
+ * and compress it while it is measured).
+ */
+export async function openNativeServer(given: string | undefined, edition: 'apache' | 'tsl' = 'apache'): Promise<NativeServer> {
+  const url = serverUrl(given, edition)
   const admin = postgres(url, { max: 1, onnotice: () => {} })
   const run = `${process.pid}_${Date.now().toString(36)}`
   const made: ScratchDatabase[] = []
@@ -58,7 +63,7 @@ export async function openNativeServer(given: string | undefined): Promise<Nativ
       const sql = postgres(dbUrl, { max: 8, onnotice: () => {} })
       const scratch = { name, url: dbUrl, sql }
       made.push(scratch)
-      await migrate(drizzle(sql))
+      await migrate(drizzle(sql), { pauseJobs: true })
       if (!versions.license) {
         const [row] = await sql`select current_setting('timescaledb.license', true) as license,
           (select extversion from pg_extension where extname = 'timescaledb') as version`

@@ -4,7 +4,8 @@
  * the issue's targets evaluated from them.
  */
 
-export type Database = 'native' | 'embedded'
+/** `native`: the Apache-edition server; `native-tsl`: the full-license one (job scheduler running). */
+export type Database = 'native' | 'native-tsl' | 'embedded'
 export type Unit = 'rows/s' | 'ms'
 
 export interface Entry {

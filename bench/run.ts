@@ -1,6 +1,7 @@
 #!/usr/bin/env bun
 /*
- * `bun run bench`: ingest and query comparisons on the native server and the embedded database,
+ * `bun run bench`: ingest and query comparisons on the two native servers (Apache edition, and
+ * full license with its scheduler; the package's jobs paused in every scratch database) and the embedded database,
  * written to BENCHMARKS.md, bench-results.json and bench-ingest.svg. `--smoke` runs tiny sizes
  * into a temporary directory and fails (exit 1) when any contender wrote or answered differently.
  * Flags: `bun run bench --help`.
@@ -58,6 +59,21 @@ if (options.native) {
   }
 }
 
+if (options.tsl) {
+  const server = await openNativeServer(options.tslUrl, 'tsl')
+  try {
+    if (options.parts.includes('tsl-ingest')) results.comparisons.push(...(await nativeIngest(server, options, 'native-tsl')))
+    if (options.parts.includes('tsl-queries')) {
+      const queries = await nativeQueries(server, options, 'native-tsl')
+      results.comparisons.push(...queries.comparisons)
+      results.metrics.push(...queries.metrics)
+    }
+    results.databases['native-tsl'] = server.versions
+  } finally {
+    await server.close()
+  }
+}
+
 if (options.embedded) {
   if (options.parts.includes('embedded-ingest')) results.comparisons.push(await embeddedIngest(options))
   if (options.parts.includes('embedded-queries')) {
@@ -77,7 +93,7 @@ results.targets = evaluateTargets(results)
 mkdirSync(options.outDir, { recursive: true })
 writeFileSync(join(options.outDir, 'bench-results.json'), `${JSON.stringify(results, null, 2)}\n`)
 writeFileSync(join(options.outDir, 'BENCHMARKS.md'), renderMarkdown(results))
-const charted = results.comparisons.filter((c) => c.id === 'ingest.main' || c.id === 'ingest.embedded')
+const charted = results.comparisons.filter((c) => c.id === 'ingest.main' || c.id === 'ingest.native-tsl.main' || c.id === 'ingest.embedded')
 writeFileSync(
   join(options.outDir, 'bench-ingest.svg'),
   ingestSvg('Ingest with upsert semantics: rows/s, same rows, same run', charted, `${results.machine.cpu}, ${results.machine.cores} cores; ${fmt(options.entities)} entities; ${results.startedAt.slice(0, 10)}. Higher is better.`),

@@ -28,8 +28,15 @@ const LABELS: Record<Kind, string> = {
   'binary-copy-sorted': 'raw COPY in binary format, each batch sorted by (entity_id, time)',
 }
 
-/** The native ingest comparisons: main, batch sizes, 50% conflicts, parallel writers, path variants. */
-export async function nativeIngest(server: NativeServer, o: BenchOptions): Promise<Comparison[]> {
+/**
+ * The native ingest comparisons: main, batch sizes, 50% conflicts, parallel writers, path
+ * variants on the Apache server (`native`); the main and the conflict comparisons on the
+ * full-license one (`native-tsl`), whose ids carry its name (`ingest.native-tsl.main`).
+ */
+export async function nativeIngest(server: NativeServer, o: BenchOptions, database: 'native' | 'native-tsl' = 'native'): Promise<Comparison[]> {
+  const full = database === 'native'
+  const idOf = (name: string) => (full ? `ingest.${name}` : `ingest.${database}.${name}`)
+  const serverName = full ? 'Native server' : 'Full-license server'
   const slots = new Map<Kind, { db: ScratchDatabase; query: RawQuery; client: Awaited<ReturnType<typeof ClientFactory.fromConnectionString>> }>()
   const slot = async (kind: Kind) => {
     let s = slots.get(kind)
@@ -69,13 +76,13 @@ export async function nativeIngest(server: NativeServer, o: BenchOptions): Promi
   }
   const load = (rows: number, salt = 0) => generateRecords({ rows, entities: o.entities, start: START, stepMs: STEP_MS, salt })
   const out: Comparison[] = []
-  const base = { database: 'native' as const }
+  const base = { database }
 
   out.push(
     await runIngest({
       ...base,
-      id: 'ingest.main',
-      title: `Native server: ${fmt(o.ingestRows)} rows, ${fmt(o.entities)} entities, calls of ${fmt(o.batchSize)} rows`,
+      id: idOf('main'),
+      title: `${serverName}: ${fmt(o.ingestRows)} rows, ${fmt(o.entities)} entities, calls of ${fmt(o.batchSize)} rows`,
       params: { entities: o.entities, batchSize: o.batchSize },
       contenders: [await contender('ours'), await contender('raw-copy'), await contender('drizzle-naive'), await contender('design-values')],
       batches: batchesOf(load(o.ingestRows), o.batchSize),
@@ -84,7 +91,7 @@ export async function nativeIngest(server: NativeServer, o: BenchOptions): Promi
     }),
   )
 
-  for (const size of o.batchSizes) {
+  for (const size of full ? o.batchSizes : []) {
     out.push(
       await runIngest({
         ...base,
@@ -107,7 +114,7 @@ export async function nativeIngest(server: NativeServer, o: BenchOptions): Promi
   out.push(
     await runIngest({
       ...base,
-      id: 'ingest.conflicts',
+      id: idOf('conflicts'),
       title: `Upsert with 50% existing keys: ${fmt(o.conflictRows)} rows`,
       params: { entities: o.entities, batchSize: o.batchSize, existingKeys: existing.length },
       contenders: conflictContenders,
@@ -117,6 +124,11 @@ export async function nativeIngest(server: NativeServer, o: BenchOptions): Promi
       note: 'Raw COPY cannot upsert (it fails on the first existing key), so it is not a contender here.',
     }),
   )
+
+  if (!full) {
+    for (const s of slots.values()) await s.client.close()
+    return out
+  }
 
   // One call per segment; ours spreads a call's chunks over `parallel` connections.
   for (const writers of o.writers) {

@@ -1,20 +1,16 @@
 import { ClientFactory } from '../../src/client/index.ts'
 import { createEmbeddedDatabase } from '../../src/embedded/index.ts'
-import { hourlyMetricsQuery } from '../../src/repository/hourly-metrics-route.ts'
-import { validateInterval, validateRange, validateTimeBucketOptions } from '../../src/validation/index.ts'
 import type { BenchOptions } from '../bench-options.ts'
 import { fmt } from '../ingest/native-ingest.ts'
 import type { Comparison, Metric } from '../results.ts'
 import { runChild } from '../support/run-child.ts'
 import { log, median, timed } from '../timing.ts'
 import { pgliteQueries } from './hand-written.ts'
-import { QUERY_END, type QueryDataShape, SAMPLE_ENTITY, SECONDARY_INDEXES_SQL, STREAM_ENTITY, loadStatements, queryStart } from './load-query-data.ts'
+import { QUERY_END, type QueryDataShape, SECONDARY_INDEXES_SQL, STREAM_ENTITY, TAIL_HOURS, loadStatements, queryStart } from './load-query-data.ts'
 import { streamCheck, streamMetrics } from './native-queries.ts'
 import { querySuite } from './query-suite.ts'
+import { addRoutedChecks } from './routed-checks.ts'
 import { measureStream } from './stream-memory.ts'
-
-/** Hours at the end of the data left un-materialized: the real-time tail read from the table. */
-const TAIL_HOURS = 2
 
 /** Cold start and migrate (fresh processes), then the query set on the embedded database. */
 export async function embeddedQueries(o: BenchOptions): Promise<{ comparisons: Comparison[]; metrics: Metric[] }> {
@@ -49,16 +45,7 @@ export async function embeddedQueries(o: BenchOptions): Promise<{ comparisons: C
     const client = await ClientFactory.fromDrizzle(tsdb.db)
     const note = `Ours reads hourly_metrics (materialized up to ${TAIL_HOURS} h before the end) plus the raw rows after its watermark; the baseline aggregates the hypertable.`
     const comparisons = await querySuite('embedded', client, pgliteQueries(tsdb.pglite), shape, o.repeats, note)
-    for (const [entityId, id] of [[SAMPLE_ENTITY, 'buckets-one'], [null, 'buckets-all']] as const) {
-      const request = {
-        entityId,
-        width: validateInterval('1 hour'),
-        range: validateRange({ from: queryStart(shape), to: QUERY_END }),
-        options: validateTimeBucketOptions({ limit: entityId === null ? 10_000 : 1000 }),
-      }
-      const routed = (await hourlyMetricsQuery(tsdb.db, request)) !== undefined
-      comparisons.find((c) => c.id === `queries.embedded.${id}`)?.checks.push({ name: 'answered from hourly_metrics', ok: routed, detail: routed ? 'routed' : 'not routed' })
-    }
+    await addRoutedChecks(tsdb.db, 'embedded', shape, comparisons)
     log(`embedded: streaming ${fmt(shape.streamRows)} rows of ${STREAM_ENTITY} (in process)`)
     const stream = await measureStream(client, STREAM_ENTITY, { from: queryStart(shape), to: QUERY_END })
     const [rate, rss] = streamMetrics('embedded', stream, shape.streamRows)

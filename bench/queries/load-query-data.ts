@@ -8,6 +8,8 @@
 
 /** The end of the query data (exclusive); the data covers `days` days before it. */
 export const QUERY_END = '2024-02-01T00:00:00.000000Z'
+/** Hours at the end of the data left un-materialized (on a full-license database): the real-time tail read from the table. */
+export const TAIL_HOURS = 2
 /** The entity that holds the streamRecords load. */
 export const STREAM_ENTITY = 'entity-0000'
 /** A typical entity, for the single-entity queries. */

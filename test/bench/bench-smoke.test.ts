@@ -8,18 +8,19 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import type { BenchResults } from '../../bench/results.ts'
-import { nativeUrls } from '../support/targets.ts'
+import { targets } from '../support/targets.ts'
 
 const root = resolve(import.meta.dir, '../..')
-// The benchmark takes one native server: the first of TIMESCALEDB_URL.
-const nativeUrl = nativeUrls[0]
+// The benchmark's two native servers: an Apache-edition one and a full-license one, from TIMESCALEDB_URL.
+const nativeUrl = targets.find((t) => t.kind === 'native' && t.license !== 'timescale')?.url
+const tslUrl = targets.find((t) => t.kind === 'native' && t.license === 'timescale')?.url
 
 test('bun run bench --smoke: every contender writes the same rows and answers the same, results go to a temporary directory', async () => {
   const out = mkdtempSync(join(tmpdir(), 'bench-smoke-test-'))
   const committed = join(root, 'BENCHMARKS.md')
   const before = existsSync(committed) ? statSync(committed).mtimeMs : undefined
   try {
-    const args = ['bench/run.ts', '--smoke', '--out', out, ...(nativeUrl ? ['--native-url', nativeUrl] : ['--no-native'])]
+    const args = ['bench/run.ts', '--smoke', '--out', out, ...(nativeUrl ? ['--native-url', nativeUrl] : ['--no-native']), ...(tslUrl ? ['--tsl-url', tslUrl] : ['--no-tsl'])]
     const child = Bun.spawn([process.execPath, ...args], { cwd: root, stdout: 'pipe', stderr: 'pipe' })
     const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited])
     if (code !== 0) console.error(stderr)
@@ -34,6 +35,16 @@ test('bun run bench --smoke: every contender writes the same rows and answers th
       expect(ids).toEqual(expect.arrayContaining(['ingest.main', 'ingest.conflicts', 'ingest.paths', 'queries.native.latest', 'queries.native.records', 'queries.native.stream']))
       const main = results.comparisons.find((c) => c.id === 'ingest.main')
       expect(main?.entries.map((e) => e.name)).toEqual(['ours', 'raw-copy', 'drizzle-naive', 'design-values'])
+    }
+    if (tslUrl) {
+      expect(ids).toEqual(
+        expect.arrayContaining(['ingest.native-tsl.main', 'ingest.native-tsl.conflicts', 'queries.native-tsl.latest', 'queries.native-tsl.buckets-one', 'queries.native-tsl.buckets-all', 'queries.native-tsl.records', 'queries.native-tsl.stream', 'queries.native-tsl.compressed-records', 'queries.native-tsl.compressed-buckets']),
+      )
+      // On 2.29 the buckets are answered from hourly_metrics: the check is part of the comparison.
+      for (const id of ['queries.native-tsl.buckets-one', 'queries.native-tsl.buckets-all']) {
+        expect(results.comparisons.find((c) => c.id === id)?.checks.map((c) => c.name)).toContain('answered from hourly_metrics')
+      }
+      expect(results.metrics.find((m) => m.id === 'queries.native-tsl.compression')?.value).toBeGreaterThan(0)
     }
     for (const comparison of results.comparisons) {
       expect(comparison.checks.length).toBeGreaterThan(0)

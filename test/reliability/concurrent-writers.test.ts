@@ -118,10 +118,12 @@ describe.if(native !== undefined)(`${WRITERS} concurrent writers upserting the s
     const other = adminPool(t.url as string)
     try {
       // Another transaction holds the last key; the call locks every key up to it and waits; then the
-      // other transaction wants the first key: a cycle. The call waited first, so the server's
-      // deadlock check (after deadlock_timeout) aborts the call, and the retry waits its turn.
+      // other transaction wants the first key: a cycle. The call's backend runs the deadlock check
+      // (after its deadlock_timeout, 1 s) and aborts itself, and the retry waits its turn. The other
+      // transaction's own check waits 20 s, so that on a loaded machine it never runs first.
       let call: ReturnType<typeof client.insertManyRecords> | undefined
       await other.begin(async (tx) => {
+        await tx`set local deadlock_timeout = '20s'`
         await tx`update time_series_data set value = 0 where entity_id = ${last.entity_id} and time = ${last.time}`
         call = client.insertManyRecords(records)
         call.catch(() => {})

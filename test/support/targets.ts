@@ -33,6 +33,8 @@ export interface TestTarget {
   license: string
   /** `extversion` of TimescaleDB on the target, e.g. `2.29.2`. */
   version: string
+  /** The server's URL (native targets). */
+  url?: string
   /**
    * `jobs: 'running'` leaves the package's policies scheduled (native servers run them on their
    * own); the default pauses them.
@@ -85,6 +87,7 @@ async function nativeTarget(url: string): Promise<TestTarget> {
     name: `native ${license} ${version}`,
     license,
     version,
+    url,
     async open(options = {}) {
       const name = `dts_test_${createId().slice(0, 12)}`
       const admin = postgres(url, { max: 1, onnotice: () => {} })
