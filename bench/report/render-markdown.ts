@@ -43,10 +43,9 @@ export function renderMarkdown(r: BenchResults): string {
 
   out.push('## Targets', '', '| target | goal | measured | |', '| --- | --- | --- | --- |')
   for (const t of r.targets) out.push(`| ${t.description} | ${t.goal} | ${t.value === null ? '—' : formatTarget(t)} | ${verdict(t)} |`)
-  out.push(...byTargetSection(r))
   const notes = shortfallNotes(r)
   if (notes.length > 0) out.push('', '### Where a target is not met, and why', '', ...notes.map((n) => `- ${n}`))
-  out.push('')
+  out.push('', ...byTargetSection(r))
 
   const ingest = r.comparisons.filter((c) => c.group === 'ingest')
   if (ingest.length > 0) {
