@@ -390,6 +390,9 @@ port = $port
 max_connections = 200
 shared_preload_libraries = 'timescaledb'
 timescaledb.telemetry_level = off
+# A development server: trust on loopback, no TLS (Debian turns it on with a snakeoil certificate).
+# scripts/native-db-secure.sh makes the TLS + SCRAM one; tests check that TLS required is refused here.
+ssl = off
 EOF
   if [ "$EDITION" = tsl ]; then
     # Each database with the extension holds a scheduler worker while the server runs: a suite of

@@ -64,6 +64,11 @@ if [ -f "$DIR/var/lib/postgresql/$PG_MAJOR/replica/postmaster.pid" ]; then
   inchroot pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" replica stop -m fast </dev/null || true
   rm -f "$DIR/replica-url"
 fi
+# So does the TLS + SCRAM cluster of scripts/native-db-secure.sh.
+if [ -f "$DIR/var/lib/postgresql/$PG_MAJOR/secure/postmaster.pid" ]; then
+  log "stopping cluster $PG_MAJOR/secure"
+  inchroot pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" secure stop -m fast </dev/null || true
+fi
 if pid="$(running_pid)"; then
   log "stopping cluster $PG_MAJOR/$CLUSTER (pid $pid)"
   if ! inchroot pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" "$CLUSTER" stop -m fast </dev/null; then

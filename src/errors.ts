@@ -62,6 +62,11 @@ export const ErrorCodes = {
   CONNECTION_TIMEOUT: 'CONNECTION_TIMEOUT',
   /** Wrong user name or password. */
   AUTHENTICATION: 'AUTHENTICATION_ERROR',
+  /**
+   * TLS could not be set up as required: the server's certificate is not signed by a trusted CA
+   * or does not name the host, or the server offers no TLS. Not retried.
+   */
+  TLS: 'TLS_ERROR',
   /** A statement failed on the server for a reason not listed below. */
   QUERY: 'QUERY_ERROR',
   /** `statement_timeout` was hit, or the statement was cancelled. */

@@ -35,6 +35,7 @@ export {
 } from './inspect/index.ts'
 export type { AnyPgDatabase } from './internal/query-rows.ts'
 export { setJobsScheduled } from './jobs/set-jobs-scheduled.ts'
+export { type GrantsOptions, grantsSql } from './security/index.ts'
 export { type MigrateOptions, type MigrateResult, migrate } from './migrate.ts'
 export {
   type ContinuousAggregateStatus,

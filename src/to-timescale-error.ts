@@ -25,6 +25,20 @@ const CONNECTION_CODES = new Set([
   'EAI_AGAIN',
 ])
 const AUTH_CODES = new Set(['SASL_SIGNATURE_MISMATCH', 'AUTH_TYPE_NOT_IMPLEMENTED', '28000', '28P01'])
+/** Node/Bun TLS codes: the certificate was refused, or TLS itself failed. */
+const TLS_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_UNTRUSTED',
+  'CERT_REJECTED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERR_SSL_WRONG_VERSION_NUMBER',
+])
 
 /** Replaces the password of any connection URL in a message with `***`. */
 export function redactSecrets(text: string): string {
@@ -51,6 +65,15 @@ export function toTimescaleError(error: unknown, context: { operation?: string }
   const make = (Kind: typeof TimescaleClientError, ourCode: ErrorCode) => new Kind(message, ourCode, options)
 
   if (code && AUTH_CODES.has(code)) return make(ConnectionError, ErrorCodes.AUTHENTICATION)
+  if (code && (TLS_CODES.has(code) || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_'))) {
+    return new ConnectionError(redactSecrets(`${prefix}TLS: ${raw} (${code})`), ErrorCodes.TLS, options)
+  }
+  // TLS required of a server that answers the SSL request with "no": postgres.js starts the
+  // handshake anyway and the server, expecting a startup message, closes the connection.
+  if (!pg && /before secure TLS connection was established/.test(raw)) {
+    const why = 'the server closed the connection during the TLS handshake: it offers no TLS (ssl = off), or TLS is not allowed for this connection'
+    return new ConnectionError(redactSecrets(`${prefix}TLS: ${why} (${raw})`), ErrorCodes.TLS, options)
+  }
   if (code && (CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300')) {
     return make(ConnectionError, ErrorCodes.CONNECTION)
   }

@@ -20,7 +20,13 @@ export interface CatalogContinuousAggregate {
   rawHypertableId: number
   /** The materialization hypertable, `schema.table` parts. */
   materialization: { schema: string; name: string }
-  /** End of the materialized data (ISO 8601 UTC); `null` when it was never refreshed. */
+  /**
+   * Whether this session may read the aggregate and its hypertable (`SELECT` on both): the
+   * watermark needs the first, and so does any look at the rows; without them `watermark` and
+   * `lagSeconds` are `null`.
+   */
+  readable: boolean
+  /** End of the materialized data (ISO 8601 UTC); `null` when it was never refreshed (or is not readable). */
   watermark: string | null
   /** `now() - watermark` in seconds; `null` when never refreshed. */
   lagSeconds: number | null
@@ -83,6 +89,7 @@ export async function readContinuousAggregates(db: AnyPgDatabase): Promise<Catal
     schedule: string | null
     end_seconds: number | null
     schedule_seconds: number | null
+    readable: boolean
   }>(
     db,
     sql`select a.view_schema as schema, a.view_name as name, a.hypertable_name as hypertable,
@@ -90,7 +97,9 @@ export async function readContinuousAggregates(db: AnyPgDatabase): Promise<Catal
           m.id as mat_id, r.id as raw_id, m.schema_name as mat_schema, m.table_name as mat_name,
           j.job_id::int as job_id, j.config->>'start_offset' as start_offset, j.config->>'end_offset' as end_offset,
           j.schedule_interval::text as schedule, ${offsetSeconds('end_offset')} as end_seconds,
-          extract(epoch from j.schedule_interval)::float8 as schedule_seconds
+          extract(epoch from j.schedule_interval)::float8 as schedule_seconds,
+          has_table_privilege(format('%I.%I', a.view_schema, a.view_name), 'SELECT')
+            and has_table_privilege(format('%I.%I', a.hypertable_schema, a.hypertable_name), 'SELECT') as readable
         from timescaledb_information.continuous_aggregates a
         join _timescaledb_catalog.hypertable m
           on m.schema_name = a.materialization_hypertable_schema and m.table_name = a.materialization_hypertable_name
@@ -101,7 +110,8 @@ export async function readContinuousAggregates(db: AnyPgDatabase): Promise<Catal
   )
   const result: CatalogContinuousAggregate[] = []
   for (const row of rows) {
-    const mark = await readWatermark(db, Number(row.mat_id))
+    // cagg_watermark() checks SELECT on the aggregate.
+    const mark = row.readable ? await readWatermark(db, Number(row.mat_id)) : { watermark: null, lag: null }
     result.push({
       schema: row.schema,
       name: row.name,
@@ -112,6 +122,7 @@ export async function readContinuousAggregates(db: AnyPgDatabase): Promise<Catal
       materializationId: Number(row.mat_id),
       rawHypertableId: Number(row.raw_id),
       materialization: { schema: row.mat_schema, name: row.mat_name },
+      readable: row.readable,
       watermark: mark.watermark,
       lagSeconds: mark.lag,
       refreshPolicy:

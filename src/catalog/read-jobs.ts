@@ -11,6 +11,13 @@ export interface CatalogJob {
   procName: string
   /** The hypertable or continuous aggregate it works on (`schema.name`), or `null`. */
   target: string | null
+  /** The role the job runs as. */
+  owner: string
+  /**
+   * Whether this session may read the job's errors: `job_errors` shows them only to members of
+   * the job's owner and of the database's owner. Its `job_stats` (last run, result) are public.
+   */
+  errorsVisible: boolean
   schedule: string
   scheduled: boolean
   config: Record<string, unknown> | null
@@ -49,6 +56,8 @@ export async function readJobs(db: AnyPgDatabase): Promise<CatalogJob[]> {
     target: string | null
     schedule: string
     scheduled: boolean
+    owner: string
+    errors_visible: boolean
     config: Record<string, unknown> | string | null
     last_start: string | null
     last_success: string | null
@@ -64,7 +73,9 @@ export async function readJobs(db: AnyPgDatabase): Promise<CatalogJob[]> {
     db,
     sql`select j.job_id::int as id, j.application_name as name, j.proc_schema, j.proc_name,
           case when j.hypertable_name is null then null else j.hypertable_schema || '.' || j.hypertable_name end as target,
-          j.schedule_interval::text as schedule, j.scheduled, j.config,
+          j.schedule_interval::text as schedule, j.scheduled, j.config, j.owner::text as owner,
+          (pg_has_role(current_user, j.owner, 'MEMBER') or pg_has_role(current_user,
+            (select datdba from pg_database where datname = current_database()), 'MEMBER')) as errors_visible,
           ${finiteUtcText(sql`s.last_run_started_at`)} as last_start,
           ${finiteUtcText(sql`s.last_successful_finish`)} as last_success,
           s.last_run_status as last_status, s.job_status,
@@ -84,6 +95,8 @@ export async function readJobs(db: AnyPgDatabase): Promise<CatalogJob[]> {
     procSchema: j.proc_schema,
     procName: j.proc_name,
     target: j.target,
+    owner: j.owner,
+    errorsVisible: j.errors_visible,
     schedule: j.schedule,
     scheduled: j.scheduled,
     config: typeof j.config === 'string' ? (JSON.parse(j.config) as Record<string, unknown>) : j.config,

@@ -13,6 +13,8 @@ export interface ServerInfo {
   license: string | null
   /** The server's `now()`, ISO 8601 UTC. */
   now: string
+  /** The session's role (`current_user`). */
+  user: string
 }
 
 /**
@@ -25,12 +27,12 @@ export interface ServerInfo {
  * ```
  */
 export async function readServerInfo(db: AnyPgDatabase): Promise<ServerInfo> {
-  const [row] = await queryRows<{ pg: string; ts: string | null; license: string | null; now: string }>(
+  const [row] = await queryRows<{ pg: string; ts: string | null; license: string | null; now: string; user: string }>(
     db,
     sql`select current_setting('server_version') as pg,
                (select extversion from pg_extension where extname = 'timescaledb') as ts,
                current_setting('timescaledb.license', true) as license,
-               ${utcText(sql`now()`)} as now`,
+               ${utcText(sql`now()`)} as now, current_user::text as user`,
   )
   const ts = row?.ts ?? null
   const parts = ts?.match(/^(\d+)\.(\d+)\.(\d+)/)
@@ -40,6 +42,7 @@ export async function readServerInfo(db: AnyPgDatabase): Promise<ServerInfo> {
     version: parts ? [Number(parts[1]), Number(parts[2]), Number(parts[3])] : null,
     license: row?.license ?? null,
     now: row?.now ?? new Date().toISOString(),
+    user: row?.user ?? 'unknown',
   }
 }
 

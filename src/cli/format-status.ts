@@ -59,7 +59,7 @@ export function formatStatus(status: TimescaleStatus, where: string): string {
           `${a.schema}.${a.name}`,
           a.hypertable,
           a.materializedOnly ? 'materialized only' : 'real-time',
-          a.watermark === null ? 'never refreshed' : formatTime(a.watermark),
+          !a.readable ? 'not readable' : a.watermark === null ? 'never refreshed' : formatTime(a.watermark),
           formatDuration(a.lagSeconds),
           a.refreshPolicy
             ? `job ${a.refreshPolicy.jobId}: ${a.refreshPolicy.startOffset ?? 'start'} to ${a.refreshPolicy.endOffset ?? 'now'} ago, every ${a.refreshPolicy.scheduleInterval}${a.behind ? ' (behind)' : ''}`
@@ -102,5 +102,6 @@ export function formatStatus(status: TimescaleStatus, where: string): string {
       if (j.lastError) out.push(`  job ${j.id} error${j.lastError.at ? ` at ${formatTime(j.lastError.at)}` : ''}: ${j.lastError.message}`)
     }
   }
+  if (status.notes.length > 0) out.push('', ...status.notes)
   return out.join('\n')
 }

@@ -7,10 +7,11 @@ import { queryCommand } from './commands/query.ts'
 import { seedCommand } from './commands/seed.ts'
 import { serveCommand } from './commands/serve.ts'
 import { statusCommand } from './commands/status.ts'
+import { grantsCommand } from './commands/grants.ts'
 import { ExitCode, UsageError } from './usage-error.ts'
 
 /** Every command, in the order of the help. */
-export const COMMANDS: readonly Command[] = [migrateCommand, statusCommand, serveCommand, seedCommand, importCommand, queryCommand]
+export const COMMANDS: readonly Command[] = [migrateCommand, statusCommand, grantsCommand, serveCommand, seedCommand, importCommand, queryCommand]
 
 const HELP = `drizzle-timescale ${packageJson.version}: a TimescaleDB toolkit for Drizzle
 

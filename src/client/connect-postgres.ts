@@ -9,6 +9,7 @@ import { connectionInfoOf } from './connection-info.ts'
 import { toPostgresOptions } from './connection-options.ts'
 import { connectReplicas } from './replicas/connect-replicas.ts'
 import { resolveReplicaOptions } from './replicas/replica-options.ts'
+import { sslFromUrl } from './ssl-from-url.ts'
 import { TimescaleClient } from './timescale-client.ts'
 import { withRetry } from './with-retry.ts'
 
@@ -70,11 +71,13 @@ function poolFromUrl(url: unknown, config: ClientConfig): Sql {
   if (typeof url !== 'string' || !/^postgres(ql)?:\/\/\S/i.test(url.trim())) {
     throw invalidUrl('the connection string must be a postgres:// or postgresql:// URL')
   }
-  const query = url.includes('?') ? url.slice(url.indexOf('?') + 1) : ''
+  const { url: forDriver, ssl } = sslFromUrl(url.trim())
+  const query = forDriver.includes('?') ? forDriver.slice(forDriver.indexOf('?') + 1) : ''
   const setInUrl = new Set([...new URLSearchParams(query).keys()].map((key) => (key === 'sslmode' ? 'ssl' : key)))
-  const options = toPostgresOptions(config, setInUrl)
+  if (ssl !== undefined) setInUrl.add('ssl')
+  const options = { ...toPostgresOptions(config, setInUrl), ...(ssl !== undefined && config.ssl === undefined ? { ssl } : {}) }
   try {
-    const sql = postgres(url.trim(), options)
+    const sql = postgres(forDriver, options)
     // postgres.js parses lazily in places; touch the parsed host and port now.
     if (!Array.isArray(sql.options.host) || sql.options.port.some((port) => !Number.isInteger(port))) throw new Error()
     return sql
@@ -114,7 +117,7 @@ function toConnectError(error: unknown, target: ReturnType<typeof describeTarget
   const mapped = error as TimescaleClientError
   const { aborted: _deadline, ...rest } = mapped.details
   const details = { ...rest, host: target.host, port: target.port, database: target.database, user: target.user }
-  const code = mapped.code === ErrorCodes.AUTHENTICATION ? mapped.code : ErrorCodes.CONNECTION
+  const code = mapped.code === ErrorCodes.AUTHENTICATION || mapped.code === ErrorCodes.TLS ? mapped.code : ErrorCodes.CONNECTION
   const reason = mapped.message.replace(/^connect failed: /, '')
   return new ConnectionError(`could not connect to ${target.text}: ${reason}`, code, { cause: mapped.cause, details })
 }

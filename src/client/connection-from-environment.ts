@@ -1,18 +1,22 @@
 import { ErrorCodes, ValidationError } from '../errors.ts'
 import type { ConnectionConfig } from '../types.ts'
+import { sslOption } from './ssl-mode.ts'
 
 /** Where {@link connectionFromEnvironment} found the connection. */
 export type EnvironmentConnection = { url: string } | { config: ConnectionConfig }
 
 /** The libpq variables read when `DATABASE_URL` is not set. */
-export const PG_ENVIRONMENT_VARIABLES = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSSLMODE'] as const
+export const PG_ENVIRONMENT_VARIABLES = ['PGHOST', 'PGPORT', 'PGDATABASE', 'PGUSER', 'PGPASSWORD', 'PGSSLMODE', 'PGSSLROOTCERT'] as const
 
 /**
  * Reads the connection from the environment: `DATABASE_URL` when set (and not empty), else the
- * libpq variables `PGHOST`, `PGPORT`, `PGDATABASE`, `PGUSER`, `PGPASSWORD` and `PGSSLMODE`
- * (`disable`, `allow`, `prefer`, `require`, `verify-ca`, `verify-full`).
+ * libpq variables `PGHOST`, `PGPORT`, `PGDATABASE`, `PGUSER`, `PGPASSWORD`, `PGSSLMODE`
+ * (`disable`, `allow`, `prefer`, `require`, `verify-ca`, `verify-full`) and `PGSSLROOTCERT` (the
+ * CA certificates to trust, as libpq reads it: with it, `require` verifies the chain too), when
+ * `DATABASE_URL` is not set (in a URL: `?sslmode=verify-full&sslrootcert=/path/ca.crt`).
  *
- * @throws {ValidationError} when none of them is set, or `PGPORT`/`PGSSLMODE` is invalid (`details.field` names the variable).
+ * @throws {ValidationError} when none of them is set, or `PGPORT`/`PGSSLMODE` is invalid, or the
+ *   `PGSSLROOTCERT` file cannot be read (`details.field` names the variable).
  * @example
  * ```ts
  * connectionFromEnvironment({ PGHOST: 'db', PGUSER: 'app', PGPASSWORD: 'secret', PGSSLMODE: 'require' })
@@ -32,7 +36,11 @@ export function connectionFromEnvironment(env: Record<string, string | undefined
   if (env.PGDATABASE) config.database = env.PGDATABASE
   if (env.PGUSER) config.username = env.PGUSER
   if (env.PGPASSWORD) config.password = env.PGPASSWORD
-  if (env.PGSSLMODE) config.ssl = parseSslMode(env.PGSSLMODE)
+  if (env.PGSSLMODE || env.PGSSLROOTCERT) {
+    // libpq's default mode is prefer, which verifies nothing even with a root certificate.
+    const mode = env.PGSSLMODE || 'prefer'
+    config.ssl = sslOption(mode, env.PGSSLROOTCERT || undefined, { mode: 'PGSSLMODE', rootCert: 'PGSSLROOTCERT' })
+  }
   return { config }
 }
 
@@ -40,23 +48,6 @@ function parsePort(text: string): number {
   const port = /^\d{1,5}$/.test(text.trim()) ? Number(text) : Number.NaN
   if (port >= 1 && port <= 65535) return port
   throw invalid('PGPORT', 'PGPORT must be a TCP port number between 1 and 65535')
-}
-
-function parseSslMode(mode: string): ConnectionConfig['ssl'] {
-  switch (mode.trim()) {
-    case 'disable':
-      return false
-    case 'allow':
-    case 'prefer':
-    case 'require':
-    case 'verify-full':
-      return mode.trim() as 'allow' | 'prefer' | 'require' | 'verify-full'
-    case 'verify-ca':
-      // libpq's verify-ca checks the certificate chain but not the host name.
-      return { rejectUnauthorized: true, checkServerIdentity: () => undefined }
-    default:
-      throw invalid('PGSSLMODE', 'PGSSLMODE must be one of disable, allow, prefer, require, verify-ca, verify-full')
-  }
 }
 
 function invalid(field: string, message: string): ValidationError {

@@ -24,8 +24,9 @@ export async function collectStatus(db: AnyPgDatabase): Promise<TimescaleStatus>
     timescaledbVersion: server.timescaledbVersion,
     license: server.license,
     collectedAt: server.now,
+    user: server.user,
   }
-  if (!server.timescaledbVersion) return { ...base, hypertables: [], continuousAggregates: [], jobs: [] }
+  if (!server.timescaledbVersion) return { ...base, hypertables: [], continuousAggregates: [], jobs: [], notes: [] }
   const hypertables = await readHypertables(db)
   const aggregates = await readContinuousAggregates(db)
   const jobs = await readJobs(db)
@@ -33,7 +34,7 @@ export async function collectStatus(db: AnyPgDatabase): Promise<TimescaleStatus>
   const behind: (boolean | null)[] = []
   for (const [i, a] of aggregates.entries()) {
     const limit = limits[i] ?? null
-    behind.push(limit === null ? null : await hasUnmaterializedRows(db, a, limit))
+    behind.push(limit === null || !a.readable ? null : await hasUnmaterializedRows(db, a, limit))
   }
   return {
     ...base,
@@ -62,6 +63,7 @@ export async function collectStatus(db: AnyPgDatabase): Promise<TimescaleStatus>
       name: a.name,
       hypertable: a.hypertable,
       materializedOnly: a.materializedOnly,
+      readable: a.readable,
       watermark: a.watermark,
       lagSeconds: a.lagSeconds,
       refreshPolicy: a.refreshPolicy && {
@@ -74,6 +76,7 @@ export async function collectStatus(db: AnyPgDatabase): Promise<TimescaleStatus>
       behind: behind[i] ?? null,
     })),
     jobs: jobs.map(({ procSchema, procName, ...job }) => ({ ...job, procedure: `${procSchema}.${procName}` })),
+    notes: [...aggregates.filter((a) => !a.readable).map((a) => unreadableNote(server.user, a)), ...visibilityNotes(server.user, jobs)],
   }
 }
 
@@ -85,4 +88,18 @@ export async function collectStatus(db: AnyPgDatabase): Promise<TimescaleStatus>
 function lagLimit(policy: { endOffsetSeconds: number | null; scheduleSeconds: number } | null): number | null {
   if (!policy || policy.endOffsetSeconds === null) return null
   return policy.endOffsetSeconds + 3 * policy.scheduleSeconds
+}
+
+function unreadableNote(user: string, a: { schema: string; name: string; hypertableSchema: string; hypertable: string }): string {
+  return `Connected as ${user}, without SELECT on ${a.schema}.${a.name} and ${a.hypertableSchema}.${a.hypertable}: the aggregate's watermark, lag and whether it is behind are not shown (drizzle-timescale grants prints what an application role needs).`
+}
+
+/** What this session cannot see, said instead of shown as nothing. */
+function visibilityNotes(user: string, jobs: readonly { id: number; owner: string; errorsVisible: boolean }[]): string[] {
+  const hidden = jobs.filter((j) => j.id >= 1000 && !j.errorsVisible)
+  if (hidden.length === 0) return []
+  const owners = [...new Set(hidden.map((j) => j.owner))].join(', ')
+  return [
+    `Connected as ${user}, which owns neither the database nor ${hidden.length === jobs.filter((j) => j.id >= 1000).length ? 'any of the jobs' : 'some of the jobs'}: a failed job's error (timescaledb_information.job_errors) is shown only to the job's owner (${owners}) and the database's owner; results and failure counts (job_stats) are shown, and --check sees failed runs.`,
+  ]
 }

@@ -29,7 +29,9 @@ export interface ContinuousAggregateStatus {
   name: string
   hypertable: string
   materializedOnly: boolean
-  /** End of the materialized data (ISO 8601 UTC); `null` when it was never refreshed. */
+  /** Whether this role may read it (SELECT on the aggregate and its hypertable); without, no watermark, lag or `behind`. */
+  readable: boolean
+  /** End of the materialized data (ISO 8601 UTC); `null` when it was never refreshed (or is not readable). */
   watermark: string | null
   /** `now() - watermark` in seconds; `null` when never refreshed. */
   lagSeconds: number | null
@@ -68,4 +70,8 @@ export interface TimescaleStatus {
   jobs: JobStatus[]
   /** The server's `now()` when the status was read (ISO 8601 UTC). */
   collectedAt: string
+  /** The role the status was read as. */
+  user: string
+  /** What this role cannot see (e.g. the errors of jobs it does not own), one sentence each. */
+  notes: string[]
 }

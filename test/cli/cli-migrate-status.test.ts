@@ -104,6 +104,7 @@ for (const target of targets) {
             name: 'hourly_metrics',
             hypertable: 'time_series_data',
             materializedOnly: false,
+            readable: true,
             watermark: null,
             lagSeconds: null,
             refreshPolicy: { jobId: 1002, startOffset: '1 day', endOffset: '01:00:00', scheduleInterval: '01:00:00' },

@@ -111,6 +111,32 @@ describe('serve (embedded only)', () => {
     }
   })
 
+  test('it stays local: the socket is bound to 127.0.0.1 only, so no other address (127.0.0.2, ::1, any interface) answers', async () => {
+    const child = Bun.spawn(['bun', MAIN, 'serve', '--port', '0', '--data-dir', join(folder, 'local')], { cwd: REPO, env: cliEnv(), stdout: 'pipe', stderr: 'pipe' })
+    try {
+      const banner = await collect(child.stdout).waitFor(/^URL: \S+$/m)
+      const port = Number(new URL(/^URL: (\S+)$/m.exec(banner)?.[1] as string).port)
+      // What the kernel says is listening on that port: one socket, on the loopback address only
+      // (a socket bound to 127.0.0.1 cannot receive on another interface).
+      const listening = Bun.spawnSync(['ss', '-Hltn', `sport = :${port}`]).stdout.toString().trim().split('\n')
+      expect(listening.map((line) => line.split(/\s+/)[3])).toEqual([`127.0.0.1:${port}`])
+      for (const host of ['127.0.0.2', '::1']) {
+        const refused = await Bun.connect({ hostname: host, port, socket: { data() {} } }).then(
+          (socket) => {
+            socket.end()
+            return false
+          },
+          () => true,
+        )
+        expect({ host, refused }).toEqual({ host, refused: true })
+      }
+      expect(await Bun.connect({ hostname: '127.0.0.1', port, socket: { data() {} } }).then((socket) => (socket.end(), true))).toBe(true)
+    } finally {
+      child.kill('SIGTERM')
+      await child.exited
+    }
+  })
+
   test('a port in use is a runtime error naming the port', async () => {
     const server = Bun.listen({ hostname: '127.0.0.1', port: 0, socket: { data() {} } })
     try {

@@ -1,0 +1,1 @@
+export { type GrantsOptions, grantsSql } from './grants-sql.ts'
