@@ -1,5 +1,6 @@
 import { defineConfig } from 'drizzle-kit'
 import { join, relative } from 'node:path'
+import { sslFromUrl } from './src/client/ssl-from-url.ts'
 
 /*
  * drizzle-kit configuration for the package's own migrations.
@@ -9,16 +10,33 @@ import { join, relative } from 'node:path'
  * - The package keeps its own migrations table: drizzle's migrator applies only migrations newer
  *   than the last one recorded in its table, so two folders sharing one table would skip each other.
  * - The filters keep `push`/`pull` away from TimescaleDB's own schemas, chunks and the aggregate.
+ * - A DATABASE_URL with `sslrootcert=<file>` (a private CA) or `sslmode=verify-ca` is passed as
+ *   host/port credentials with the TLS options libpq would use: the driver would otherwise send
+ *   `sslrootcert` to the server as a setting and fail.
  */
 const here = typeof __dirname === 'string' ? __dirname : new URL('.', import.meta.url).pathname
 // drizzle-kit reads `out` and `schema` relative to the working directory (it prefixes `./`).
 const fromCwd = (path: string) => relative(process.cwd(), join(here, path)) || '.'
 
+function credentials(url: string) {
+  const { ssl } = sslFromUrl(url)
+  if (ssl === undefined) return { url }
+  const u = new URL(url)
+  return {
+    host: decodeURIComponent(u.hostname),
+    port: Number(u.port || 5432),
+    user: decodeURIComponent(u.username),
+    password: decodeURIComponent(u.password),
+    database: decodeURIComponent(u.pathname.slice(1)) || 'postgres',
+    ssl,
+  }
+}
+
 export default defineConfig({
   dialect: 'postgresql',
   schema: fromCwd('src/schema/index.ts'),
   out: fromCwd('drizzle'),
-  dbCredentials: { url: process.env.DATABASE_URL ?? 'postgres://localhost:5432/postgres' },
+  dbCredentials: credentials(process.env.DATABASE_URL ?? 'postgres://localhost:5432/postgres'),
   migrations: { table: '__drizzle_timescale_migrations', schema: 'drizzle' },
   schemaFilter: ['public'],
   tablesFilter: ['time_series_data', 'entities'],

@@ -16,7 +16,7 @@ import { ClientFactory, type TimescaleClient } from '../../src/index.ts'
 import { hourlyMetricsQuery } from '../../src/repository/hourly-metrics-route.ts'
 import type { PostgresTimescaleDatabase } from '../../src/client/connect-postgres.ts'
 import { validateInterval, validateRange, validateTimeBucketOptions } from '../../src/validation/index.ts'
-import { cliEnv, runCli } from '../cli/cli-harness.ts'
+import { REPO, cliEnv, runCli } from '../cli/cli-harness.ts'
 import { type SecureServer, secureServerUnavailable, startSecureServer, uniquePassword } from './secure-server.ts'
 
 const unavailable = secureServerUnavailable()
@@ -84,11 +84,17 @@ describe.skipIf(unavailable !== undefined)('least privilege: a migrator and an a
     rmSync(folder, { recursive: true, force: true })
   })
 
-  test('the migrator, not a superuser, runs the migrations (the extension pre-created); the package objects are its own', async () => {
+  test('the migrator, not a superuser, runs drizzle-kit migrate over verify-full (the extension pre-created); the objects are its own', async () => {
     const [role] = await s.admin`select rolsuper, rolcreatedb, rolcreaterole from pg_roles where rolname = ${migrator}`
     expect(role).toEqual({ rolsuper: false, rolcreatedb: false, rolcreaterole: false })
+    const kit = Bun.spawn(['bunx', 'drizzle-kit', 'migrate'], { cwd: REPO, env: asMigrator(), stdout: 'pipe', stderr: 'pipe' })
+    const [kitOut, kitErr, kitCode] = await Promise.all([new Response(kit.stdout).text(), new Response(kit.stderr).text(), kit.exited])
+    expect({ kitCode, kitErr: kitCode === 0 ? '' : kitErr }).toEqual({ kitCode: 0, kitErr: '' })
+    noPasswords(kitOut + kitErr)
+    // The package's CLI finds them applied.
     const run = await runCli(['migrate'], asMigrator())
     expect(run.code).toBe(0)
+    expect(run.stdout + run.stderr).toContain(`Package migrations on the server ${migrator}@localhost:${s.port}/${database}: already up to date`)
     noPasswords(run.stdout + run.stderr)
     const owners = await migratorSql`select c.relname, pg_get_userbyid(c.relowner) as owner from pg_class c
       where c.relname in ('entities', 'time_series_data', 'hourly_metrics') order by 1`
