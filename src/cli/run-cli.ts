@@ -1,13 +1,13 @@
 import packageJson from '../../package.json' with { type: 'json' }
 import { cliErrorLine, InterruptedError } from './cli-error-line.ts'
 import type { CliContext, Command } from './cli-context.ts'
+import { grantsCommand } from './commands/grants.ts'
 import { importCommand } from './commands/import.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { queryCommand } from './commands/query.ts'
 import { seedCommand } from './commands/seed.ts'
 import { serveCommand } from './commands/serve.ts'
 import { statusCommand } from './commands/status.ts'
-import { grantsCommand } from './commands/grants.ts'
 import { ExitCode, UsageError } from './usage-error.ts'
 
 /** Every command, in the order of the help. */
@@ -30,7 +30,7 @@ Options of every command:
   -h, --help        the command's help
 
 Exit codes: 0 done, 1 failed, 2 usage error, 3 import done but some rows rejected,
-130 interrupted.
+4 status --check found a problem, 130 interrupted.
 Run 'drizzle-timescale <command> --help' for a command's options.
 `
 
