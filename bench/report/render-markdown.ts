@@ -95,7 +95,7 @@ function byTargetSection(r: BenchResults): string[] {
     ['getTimeBuckets hourly, one entity, vs raw time_bucket', (db) => ratioCell(`queries.${db}.buckets-one`, 'ours', 'hand-written')],
     ['getTimeBuckets hourly, every entity, vs raw time_bucket', (db) => ratioCell(`queries.${db}.buckets-all`, 'ours', 'hand-written')],
     ['getRecords vs hand-written (speed)', (db) => ratioCell(`queries.${db}.records`, 'ours', 'hand-written')],
-    ['streamRecords peak RSS growth', (db) => metricCell(`queries.${db}.stream.rss`)],
+    ['streamRecords peak RSS growth (embedded: the WASM database in the same process)', (db) => metricCell(`queries.${db}.stream.rss`)],
     ['compression: space saved', (db) => metricCell(`queries.${db}.compression`)],
     ['getRecords, one day: compressed vs uncompressed chunks (speed)', (db) => ratioCell(`queries.${db}.compressed-records`, 'ours', 'uncompressed')],
     ['15-minute buckets, every entity, one day: compressed vs uncompressed (speed)', (db) => ratioCell(`queries.${db}.compressed-buckets`, 'ours', 'uncompressed')],
