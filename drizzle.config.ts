@@ -1,6 +1,7 @@
 import { defineConfig } from 'drizzle-kit'
 import { join, relative } from 'node:path'
 import { sslFromUrl } from './src/client/ssl-from-url.ts'
+import { migrationsSchema, migrationsTable } from './src/migrations-table.ts'
 
 /*
  * drizzle-kit configuration for the package's own migrations.
@@ -37,7 +38,7 @@ export default defineConfig({
   schema: fromCwd('src/schema/index.ts'),
   out: fromCwd('drizzle'),
   dbCredentials: credentials(process.env.DATABASE_URL ?? 'postgres://localhost:5432/postgres'),
-  migrations: { table: '__drizzle_timescale_migrations', schema: 'drizzle' },
+  migrations: { table: migrationsTable, schema: migrationsSchema },
   schemaFilter: ['public'],
   tablesFilter: ['time_series_data', 'entities'],
   strict: true,

@@ -62,6 +62,8 @@ fi
 
 # shellcheck source=lib/native-db-dir.sh
 . "$(dirname "$0")/lib/native-db-dir.sh"
+# shellcheck source=lib/native-db-common.sh
+. "$(dirname "$0")/lib/native-db-common.sh"
 [ "$DIR" != / ] || die "refusing to use / as the chroot directory"
 
 PG_LIB=/usr/lib/postgresql/$PG_MAJOR/bin
@@ -71,35 +73,12 @@ DATA_DIR="$DIR$DATA_IN_CHROOT"
 LOG_FILE="$DIR/var/log/postgresql/postgresql-$PG_MAJOR-$CLUSTER.log"
 URL_FILE="$DIR/replica-url"
 
-inchroot() {
-  env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb \
-    chroot "$DIR" "$@" 3>&- 9>&-
-}
-
 psql_at() {
   local port="$1"; shift
   inchroot psql -X -q -At -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$port" -U "$DB_USER" -d postgres "$@" </dev/null
 }
 
 url_for() { printf 'postgres://%s:%s@127.0.0.1:%s/%s' "$DB_USER" "$DB_PASSWORD" "$1" "$DB_NAME"; }
-
-# Prints the port of a live postmaster of cluster $1 started from this chroot.
-running_port() {
-  local pid_file="$DIR/var/lib/postgresql/$PG_MAJOR/$1/postmaster.pid" pid port
-  [ -f "$pid_file" ] || return 1
-  pid="$(sed -n 1p "$pid_file" 2>/dev/null || true)"
-  port="$(sed -n 4p "$pid_file" 2>/dev/null || true)"
-  [[ "$pid" =~ ^[0-9]+$ && "$port" =~ ^[0-9]+$ ]] && [ -d "/proc/$pid" ] || return 1
-  [ "$(readlink "/proc/$pid/root" 2>/dev/null || true)" = "$DIR" ] || return 1
-  printf '%s\n' "$port"
-}
-
-port_in_use() {
-  if command -v ss >/dev/null 2>&1 && [ -n "$(ss -Hltn "sport = :$1" 2>/dev/null)" ]; then return 0; fi
-  (exec 5<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-  return 1
-}
 
 choose_port() {
   local primary_port="$1" previous p
@@ -116,7 +95,7 @@ choose_port() {
 
 stop_replica() {
   local pid_file="$DATA_DIR/postmaster.pid" pid
-  if ! running_port "$CLUSTER" >/dev/null; then log "replica is not running"; return 0; fi
+  if ! running_port_of "$CLUSTER" >/dev/null; then log "replica is not running"; return 0; fi
   pid="$(sed -n 1p "$pid_file")"
   log "stopping cluster $PG_MAJOR/$CLUSTER (pid $pid)"
   inchroot pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" "$CLUSTER" stop -m fast </dev/null \
@@ -219,7 +198,7 @@ publish_url() {
 # --- main ----------------------------------------------------------------------
 
 if [ "$command" = url ]; then
-  port="$(running_port "$CLUSTER")" || { log "no replica is running from $DIR"; exit 1; }
+  port="$(running_port_of "$CLUSTER")" || { log "no replica is running from $DIR"; exit 1; }
   url_for "$port" >&3; echo >&3; exit 0
 fi
 
@@ -236,11 +215,11 @@ case "$command" in
 esac
 
 T_START=$SECONDS
-primary_port="$(running_port "$PRIMARY_CLUSTER")" \
+primary_port="$(running_port_of "$PRIMARY_CLUSTER")" \
   || die "no primary is running from $DIR: start it with scripts/native-db-start.sh (same TSDB_NATIVE_DIR)"
 primary_id="$(system_id_of_primary "$primary_port")" || die "could not query the primary on port $primary_port"
 
-if port="$(running_port "$CLUSTER")"; then
+if port="$(running_port_of "$CLUSTER")"; then
   if [ "$(system_id_of_replica)" = "$primary_id" ] && wait_streaming "$primary_port" "$port"; then
     log "already running on 127.0.0.1:$port and streaming; reusing it"
     publish_url "$port"; exit 0

@@ -32,13 +32,10 @@ esac
 
 # shellcheck source=lib/native-db-dir.sh
 . "$(dirname "$0")/lib/native-db-dir.sh"
+# shellcheck source=lib/native-db-common.sh
+. "$(dirname "$0")/lib/native-db-common.sh"
 PID_FILE="$DIR/var/lib/postgresql/$PG_MAJOR/$CLUSTER/postmaster.pid"
 
-inchroot() {
-  env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb \
-    chroot "$DIR" "$@"
-}
 
 [ -f "$PID_FILE" ] || die "no native server is running from $DIR"
 port="$(sed -n 4p "$PID_FILE")"

@@ -78,6 +78,8 @@ fi
 
 # shellcheck source=lib/native-db-dir.sh
 . "$(dirname "$0")/lib/native-db-dir.sh"
+# shellcheck source=lib/native-db-common.sh
+. "$(dirname "$0")/lib/native-db-common.sh"
 [ "$EDITION" = tsl ] && DEFAULT_PORT=55442
 case "$DIR" in
   /|/bin|/boot|/dev|/etc|/home|/lib|/lib64|/opt|/proc|/root|/run|/sbin|/srv|/sys|/tmp|/usr|/var)
@@ -92,14 +94,6 @@ DATA_DIR="$DIR/var/lib/postgresql/$PG_MAJOR/$CLUSTER"
 PID_FILE="$DATA_DIR/postmaster.pid"
 LOG_FILE="$DIR/var/log/postgresql/postgresql-$PG_MAJOR-$CLUSTER.log"
 
-# Run a command inside the chroot with a clean environment. fds 3 (our stdout)
-# and 9 (the lock) are closed so a daemon started inside never inherits them.
-inchroot() {
-  env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb \
-    chroot "$DIR" "$@" 3>&- 9>&-
-}
-
 # psql inside the chroot, over TCP (trusted for loopback), as the superuser.
 chroot_psql() {
   local port="$1"; shift
@@ -110,22 +104,6 @@ url_for() { printf 'postgres://%s:%s@127.0.0.1:%s/%s' "$DB_USER" "$DB_PASSWORD" 
 
 # --- mounts ---------------------------------------------------------------
 
-# Mount points at or below $DIR (decoded), deepest first.
-mounts_under_dir() {
-  local mp
-  awk '{print $2}' /proc/mounts | while IFS= read -r mp; do
-    mp="$(printf '%b' "$mp")"
-    case "$mp" in "$DIR"|"$DIR"/*) printf '%s\n' "$mp" ;; esac
-  done | awk '{print length($0) "\t" $0}' | sort -rn -k1,1 | cut -f2- | uniq
-}
-
-is_mounted() {
-  local want="$1" mp
-  while IFS= read -r mp; do
-    [ "$(printf '%b' "$mp")" = "$want" ] && return 0
-  done < <(awk '{print $2}' /proc/mounts)
-  return 1
-}
 
 unmount_all_under_dir() {
   local mp
@@ -136,46 +114,11 @@ unmount_all_under_dir() {
   done < <(mounts_under_dir)
 }
 
-ensure_mounts() {
-  if ! is_mounted "$DIR/proc"; then
-    mkdir -p "$DIR/proc"
-    mount -t proc proc "$DIR/proc" || die "could not mount proc on $DIR/proc"
-  fi
-  if ! is_mounted "$DIR/dev"; then
-    mkdir -p "$DIR/dev"
-    mount --bind /dev "$DIR/dev" || die "could not bind-mount /dev on $DIR/dev"
-  fi
-  # A plain bind of /dev does not carry the tmpfs on /dev/shm, which PostgreSQL
-  # uses for dynamic shared memory (parallel query); bind it too.
-  if is_mounted /dev/shm && ! is_mounted "$DIR/dev/shm" && [ -d "$DIR/dev/shm" ]; then
-    mount --bind /dev/shm "$DIR/dev/shm" || die "could not bind-mount /dev/shm on $DIR/dev/shm"
-  fi
-}
-
 # --- server state ------------------------------------------------------------
 
-# Succeeds (and prints the port) if a postmaster started from this chroot is alive.
-running_port() {
-  [ -f "$PID_FILE" ] || return 1
-  local pid port root
-  pid="$(sed -n 1p "$PID_FILE" 2>/dev/null || true)"
-  port="$(sed -n 4p "$PID_FILE" 2>/dev/null || true)"
-  [[ "$pid" =~ ^[0-9]+$ && "$port" =~ ^[0-9]+$ ]] || return 1
-  [ -d "/proc/$pid" ] || return 1
-  root="$(readlink "/proc/$pid/root" 2>/dev/null || true)"
-  [ "$root" = "$DIR" ] || return 1
-  printf '%s\n' "$port"
-}
+# Succeeds (and prints the port) if the main cluster's postmaster started from this chroot is alive.
+running_port() { running_port_of "$CLUSTER"; }
 
-port_in_use() {
-  local p="$1"
-  if command -v ss >/dev/null 2>&1; then
-    [ -n "$(ss -Hltn "sport = :$p" 2>/dev/null)" ] && return 0
-  fi
-  # Something accepting on loopback also means "in use".
-  (exec 5<>"/dev/tcp/127.0.0.1/$p") 2>/dev/null && return 0
-  return 1
-}
 
 choose_port() {
   if [ -n "${TSDB_NATIVE_PORT:-}" ]; then

@@ -18,6 +18,8 @@ fi
 
 # shellcheck source=lib/native-db-dir.sh
 . "$(dirname "$0")/lib/native-db-dir.sh"
+# shellcheck source=lib/native-db-common.sh
+. "$(dirname "$0")/lib/native-db-common.sh"
 [ "$DIR" != / ] || { log "error: refusing to use / as the chroot directory"; exit 1; }
 
 if [ ! -d "$DIR" ]; then
@@ -27,11 +29,6 @@ fi
 
 PID_FILE="$DIR/var/lib/postgresql/$PG_MAJOR/$CLUSTER/postmaster.pid"
 
-inchroot() {
-  env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
-    HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM=dumb \
-    chroot "$DIR" "$@" 9>&-
-}
 
 # Prints the postmaster pid if a server started from this chroot is alive.
 running_pid() {
@@ -43,13 +40,6 @@ running_pid() {
   printf '%s\n' "$pid"
 }
 
-mounts_under_dir() {
-  local mp
-  awk '{print $2}' /proc/mounts | while IFS= read -r mp; do
-    mp="$(printf '%b' "$mp")"
-    case "$mp" in "$DIR"/*) printf '%s\n' "$mp" ;; esac
-  done | awk '{print length($0) "\t" $0}' | sort -rn -k1,1 | cut -f2- | uniq
-}
 
 # Serialize with native-db-start.sh (same lock file), but do not wait forever.
 if command -v flock >/dev/null 2>&1; then

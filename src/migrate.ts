@@ -5,13 +5,11 @@ import { ErrorCodes, MigrationError } from './errors.ts'
 import { findPgError } from './internal/pg-error.ts'
 import { type AnyPgDatabase, queryRows } from './internal/query-rows.ts'
 import { setJobsScheduled } from './jobs/set-jobs-scheduled.ts'
+import { migrationsSchema, migrationsTable } from './migrations-table.ts'
 
 /** The folder holding the package's migrations (`drizzle/` at the package root). */
 export const migrationsFolder: string = fileURLToPath(new URL('../drizzle', import.meta.url))
-/** The package's own migrations table, so that a consuming project's folder never shares it. */
-export const migrationsTable = '__drizzle_timescale_migrations'
-/** The schema of {@link migrationsTable} (drizzle-kit's default). */
-export const migrationsSchema = 'drizzle'
+export { migrationsSchema, migrationsTable } from './migrations-table.ts'
 
 /** Options of {@link migrate}. */
 export interface MigrateOptions {

@@ -7,6 +7,7 @@ import {
   TimescaleClientError,
   ValidationError,
 } from './errors.ts'
+import { causeChain } from './internal/cause-chain.ts'
 import { findPgError } from './internal/pg-error.ts'
 
 /** postgres.js and Node socket error codes that mean the connection is gone or never came up. */
@@ -100,20 +101,12 @@ export function isRetryable(error: unknown): boolean {
 }
 
 function codeOf(error: unknown): string | undefined {
-  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 8; depth++) {
-    const code = (e as { code?: unknown }).code
-    if (typeof code === 'string') return code
-    e = (e as { cause?: unknown }).cause
-  }
-  return undefined
+  return causeChain(error).find((e) => typeof e.code === 'string')?.code as string | undefined
 }
 
 function messageOf(error: unknown): string {
-  // Drizzle's "Failed query: ..." wrapper holds the driver's error as its cause.
-  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 8; depth++) {
-    const cause = (e as { cause?: unknown }).cause
-    if (!cause || typeof cause !== 'object') return (e as Error).message ?? String(e)
-    e = cause
-  }
+  // Drizzle's "Failed query: ..." wrapper holds the driver's error as its cause: the innermost message.
+  const innermost = causeChain(error).at(-1)
+  if (innermost) return typeof innermost.message === 'string' ? innermost.message : String(innermost)
   return error instanceof Error ? error.message : String(error)
 }

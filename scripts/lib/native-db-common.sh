@@ -29,17 +29,37 @@ port_in_use() {
   return 1
 }
 
-# /proc, /dev and /dev/shm inside the chroot (PostgreSQL needs them).
+# Whether a mount point (as /proc/mounts spells it, octal escapes decoded) is mounted.
+is_mounted() {
+  local want="$1" mp
+  while IFS= read -r mp; do
+    [ "$(printf '%b' "$mp")" = "$want" ] && return 0
+  done < <(awk '{print $2}' /proc/mounts)
+  return 1
+}
+
+# /proc, /dev and /dev/shm inside the chroot (PostgreSQL needs them). Needs die().
 ensure_mounts() {
+  if ! is_mounted "$DIR/proc"; then
+    mkdir -p "$DIR/proc"
+    mount -t proc proc "$DIR/proc" || die "could not mount proc on $DIR/proc"
+  fi
+  if ! is_mounted "$DIR/dev"; then
+    mkdir -p "$DIR/dev"
+    mount --bind /dev "$DIR/dev" || die "could not bind-mount /dev on $DIR/dev"
+  fi
+  # A plain bind of /dev does not carry the tmpfs on /dev/shm, which PostgreSQL
+  # uses for dynamic shared memory (parallel query); bind it too.
+  if is_mounted /dev/shm && ! is_mounted "$DIR/dev/shm" && [ -d "$DIR/dev/shm" ]; then
+    mount --bind /dev/shm "$DIR/dev/shm" || die "could not bind-mount /dev/shm on $DIR/dev/shm"
+  fi
+}
+
+# Mount points at or below $DIR (decoded), deepest first.
+mounts_under_dir() {
   local mp
-  for mp in proc dev dev/shm; do
-    if ! awk '{print $2}' /proc/mounts | grep -qxF "$DIR/$mp"; then
-      mkdir -p "$DIR/$mp"
-      case "$mp" in
-        proc) mount -t proc proc "$DIR/proc" ;;
-        dev) mount --bind /dev "$DIR/dev" ;;
-        dev/shm) mount --bind /dev/shm "$DIR/dev/shm" ;;
-      esac
-    fi
-  done
+  awk '{print $2}' /proc/mounts | while IFS= read -r mp; do
+    mp="$(printf '%b' "$mp")"
+    case "$mp" in "$DIR"|"$DIR"/*) printf '%s\n' "$mp" ;; esac
+  done | awk '{print length($0) "\t" $0}' | sort -rn -k1,1 | cut -f2- | uniq
 }

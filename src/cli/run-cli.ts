@@ -57,6 +57,11 @@ export async function runCli(argv: string[], context: CliContext): Promise<numbe
     if (!command) {
       throw new UsageError(`unknown command '${name}' (commands: ${COMMANDS.map((c) => c.name).join(', ')}; see --help)`)
     }
+    // Every command's --help, here: its text is part of the command.
+    if (rest.includes('--help') || rest.includes('-h')) {
+      context.stdout.write(command.help)
+      return ExitCode.OK
+    }
     return await command.run(rest, context)
   } catch (error) {
     context.stderr.write(`drizzle-timescale: ${cliErrorLine(error)}\n`)

@@ -41,6 +41,7 @@ import { type ResolvedClientConfig, resolveClientConfig } from './client-config.
 import { type ConnectionInfo, connectionInfoOf } from './connection-info.ts'
 import { type HealthCheckOptions, checkHealth } from './health-check.ts'
 import type { ReadRouter } from './replicas/read-router.ts'
+import type { Operation, OPERATIONS, PrimaryOperation, ReplicaRead } from './operations.ts'
 import { retryStream } from './retry-stream.ts'
 import { withRetry } from './with-retry.ts'
 
@@ -68,6 +69,8 @@ export interface TimescaleClientInit {
    * when omitted, else `maxConnections`, else 10.
    */
   poolSize?: number
+  /** Another client's connection queue and closed state, to share (the view of `client.primary`). */
+  shared?: { gate: AcquireGate | undefined; closed: AbortController }
 }
 
 /**
@@ -93,13 +96,13 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
   readonly #config: ResolvedClientConfig
   readonly #connection: ConnectionInfo
   readonly #release: ((timeoutSeconds: number) => Promise<void>) | undefined
-  readonly #closed = new AbortController()
+  readonly #closed: AbortController
   #closing: Promise<void> | undefined
   readonly #init: TimescaleClientInit
   readonly #reads: ReadRouter<TDb> | undefined
   readonly #routedDb: TDb | undefined
   #primaryView: TimescaleClient<TDb> | undefined
-  #gate: AcquireGate | undefined
+  readonly #gate: AcquireGate | undefined
 
   /** Prefer {@link ClientFactory}; this wraps `db` without checking the connection. */
   constructor(db: TDb, init: TimescaleClientInit = {}) {
@@ -110,9 +113,13 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
     this.#init = init
     this.#reads = init.reads as ReadRouter<TDb> | undefined
     this.#routedDb = this.#reads?.drizzle()
-    if (this.#config.acquireTimeoutMs !== undefined) {
+    if (init.shared) {
+      this.#gate = init.shared.gate
+      this.#closed = init.shared.closed
+    } else {
+      this.#closed = new AbortController()
       const poolSize = init.poolSize ?? postgresPoolSize((db as { $client?: unknown }).$client) ?? init.config?.maxConnections ?? 10
-      this.#gate = new AcquireGate(poolSize, this.#config.acquireTimeoutMs)
+      this.#gate = this.#config.acquireTimeoutMs === undefined ? undefined : new AcquireGate(poolSize, this.#config.acquireTimeoutMs)
     }
   }
 
@@ -146,13 +153,13 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
    */
   get primary(): TimescaleClient<TDb> {
     if (!this.#reads) return this
-    if (!this.#primaryView) {
-      const view = new TimescaleClient(this.#db, { ...this.#init, reads: undefined, release: (timeout) => this.close({ timeout }) })
-      view.#gate = this.#gate // one pool, one acquireTimeout queue
-      if (this.closed) view.#closed.abort()
-      else this.#closed.signal.addEventListener('abort', () => view.#closed.abort(), { once: true })
-      this.#primaryView = view
-    }
+    // One pool, one acquireTimeout queue, one closed state: closing either closes both.
+    this.#primaryView ??= new TimescaleClient(this.#db, {
+      ...this.#init,
+      reads: undefined,
+      release: (timeout) => this.close({ timeout }),
+      shared: { gate: this.#gate, closed: this.#closed },
+    })
     return this.#primaryView
   }
 
@@ -391,8 +398,13 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
     return { ...this.#config.retry, signal: this.#closed.signal, operation }
   }
 
+  /** An operation that runs on the primary (see {@link OPERATIONS}). */
+  #run<T>(operation: PrimaryOperation, fn: () => Promise<T>, connections = 1): Promise<T> {
+    return this.#attempt(operation, fn, connections)
+  }
+
   /** Runs `fn` with retries, on `connections` pooled connections (0: not counted by `acquireTimeout`). */
-  async #run<T>(operation: string, fn: () => Promise<T>, connections = 1): Promise<T> {
+  async #attempt<T>(operation: Operation, fn: () => Promise<T>, connections = 1): Promise<T> {
     this.#assertOpen()
     const gate = connections > 0 ? this.#gate : undefined
     try {
@@ -406,10 +418,10 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
     }
   }
 
-  /** A lag-tolerant read: on a healthy replica when there is one (see {@link ReadRouter}). */
-  #read<T>(operation: string, fn: (db: TDb) => Promise<T>): Promise<T> {
+  /** A lag-tolerant read (see {@link OPERATIONS}): on a healthy replica when there is one (see {@link ReadRouter}). */
+  #read<T>(operation: ReplicaRead, fn: (db: TDb) => Promise<T>): Promise<T> {
     const reads = this.#reads
-    return reads ? this.#run(operation, () => reads.run(fn), 0) : this.#run(operation, () => fn(this.#db))
+    return reads ? this.#attempt(operation, () => reads.run(fn), 0) : this.#attempt(operation, () => fn(this.#db))
   }
 
   #readStream(open: (db: TDb) => AsyncIterable<StoredRecord>): AsyncIterable<StoredRecord> {

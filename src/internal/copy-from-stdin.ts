@@ -1,7 +1,7 @@
 import type postgres from 'postgres'
 
-/** postgres.js's pending query; `reject` is its (untyped) own property, called on every failure. */
-type PendingQuery = ReturnType<postgres.Sql['unsafe']> & { reject: (error: unknown) => void }
+/** postgres.js's pending query; `resolve` and `reject` are its (untyped) own properties. */
+type PendingQuery = ReturnType<postgres.Sql['unsafe']> & { resolve: (value: unknown) => void; reject: (error: unknown) => void }
 
 /**
  * Runs `statement`, a `COPY ... FROM STDIN`, and streams `pieces` into it one at a time: the next
@@ -35,6 +35,16 @@ export async function copyFromStdin(
     }
   })
   failed.catch(() => {})
+  // When the server's CopyInResponse and an ErrorResponse (a pg_cancel_backend just then) arrive
+  // in one read, postgres.js resolves the query with the stream and destroys it in the same tick:
+  // the 'error' event (a nextTick) fires before `await query.writable()` returns, and with no
+  // listener it ends the process (seen once in the cancel fault test). A listener is attached
+  // where postgres.js creates the stream; the failure itself arrives through `failed`.
+  const resolveQuery = query.resolve
+  query.resolve = (value: unknown) => {
+    if (value && typeof (value as { on?: unknown }).on === 'function') (value as NodeJS.EventEmitter).on('error', () => {})
+    resolveQuery(value)
+  }
   const writable = await query.writable()
   const finished = new Promise<void>((resolve, reject) => {
     writable.once('error', reject)

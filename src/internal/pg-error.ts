@@ -1,3 +1,5 @@
+import { causeChain } from './cause-chain.ts'
+
 /** The fields PostgreSQL reports with an error, as postgres.js and PGlite both expose them. */
 export interface PgErrorFields {
   code: string
@@ -14,12 +16,6 @@ const SQLSTATE = /^[0-9A-Z]{5}$/
  * `DrizzleQueryError` ("Failed query: ...") whose `cause` is the driver's error.
  */
 export function findPgError(error: unknown): PgErrorFields | undefined {
-  for (let e: unknown = error, depth = 0; e && typeof e === 'object' && depth < 8; depth++) {
-    const candidate = e as Partial<PgErrorFields> & { cause?: unknown }
-    if (typeof candidate.code === 'string' && SQLSTATE.test(candidate.code) && typeof candidate.message === 'string') {
-      return candidate as PgErrorFields
-    }
-    e = candidate.cause
-  }
-  return undefined
+  const found = causeChain(error).find((e) => typeof e.code === 'string' && SQLSTATE.test(e.code) && typeof e.message === 'string')
+  return found as PgErrorFields | undefined
 }

@@ -1,6 +1,7 @@
 import type postgres from 'postgres'
 import { ErrorCodes } from '../errors.ts'
 import { COPY_COLUMNS, copyText } from '../internal/copy-text.ts'
+import { copyFromStdin } from '../internal/copy-from-stdin.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
 import type { ValidRecord } from '../validation/index.ts'
 
@@ -86,29 +87,6 @@ async function neverAfter(transactionEnded: Promise<void>): Promise<void> {
   if (first === 'ended') await new Promise<never>(() => {})
 }
 
-/** postgres.js's pending query; `reject` is its (untyped) own property, called on every failure. */
-type CopyQuery = ReturnType<postgres.TransactionSql['unsafe']> & { reject: (error: unknown) => void }
-
 async function copyInto(tx: postgres.TransactionSql, rows: readonly ValidRecord[]): Promise<void> {
-  const query = tx.unsafe(`copy drizzle_timescale_staging (${COPY_COLUMNS}) from stdin`) as CopyQuery
-  // postgres.js 3.4.9 never settles the writable when the COPY fails (server error, cut
-  // connection) after end(): it rejects the query, which already resolved with the stream. Without
-  // this the call hangs and the connection stays idle in transaction (porsager/postgres#1173).
-  const failed = new Promise<never>((_, reject) => {
-    const rejectQuery = query.reject
-    query.reject = (error: unknown) => {
-      reject(error)
-      rejectQuery(error)
-    }
-  })
-  failed.catch(() => {})
-  const writable = await query.writable()
-  await Promise.race([
-    failed,
-    new Promise<void>((resolve, reject) => {
-      writable.once('error', reject)
-      writable.once('finish', resolve)
-      writable.end(copyText(rows))
-    }),
-  ])
+  await copyFromStdin(tx, `copy drizzle_timescale_staging (${COPY_COLUMNS}) from stdin`, [copyText(rows)])
 }

@@ -36,10 +36,6 @@ export const grantsCommand: Command = {
       schema: { type: 'string' },
       apply: { type: 'boolean' },
     })
-    if (args.values.help) {
-      context.stdout.write(HELP)
-      return ExitCode.OK
-    }
     const appRole = stringOption(args, 'app-role')
     if (!appRole) throw new UsageError('grants needs --app-role NAME')
     const schema = stringOption(args, 'schema') ?? 'public'

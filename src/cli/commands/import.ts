@@ -50,10 +50,6 @@ export const importCommand: Command = {
       'batch-size': { type: 'string' },
       rejects: { type: 'string' },
     }, 1)
-    if (args.values.help) {
-      context.stdout.write(HELP)
-      return ExitCode.OK
-    }
     const path = args.positionals[0]
     if (path === undefined) throw new UsageError('import: which file? (drizzle-timescale import <file>; see --help)')
     const format = importFormat(path, stringOption(args, 'format'))

@@ -32,10 +32,6 @@ export const migrateCommand: Command = {
       table: { type: 'string' },
       schema: { type: 'string' },
     })
-    if (args.values.help) {
-      context.stdout.write(HELP)
-      return ExitCode.OK
-    }
     const folder = stringOption(args, 'folder')
     for (const name of ['table', 'schema']) {
       if (folder === undefined && args.values[name] !== undefined) throw new UsageError(`migrate: --${name} needs --folder`)

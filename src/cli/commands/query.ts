@@ -44,10 +44,6 @@ export const queryCommand: Command = {
       'time-zone': { type: 'string' },
       json: { type: 'boolean' },
     }, 1)
-    if (args.values.help) {
-      context.stdout.write(HELP)
-      return ExitCode.OK
-    }
     const entityId = args.positionals[0]
     if (entityId === undefined) throw new UsageError('query: which entity? (drizzle-timescale query <entity_id>; see --help)')
     asUsage(() => validateEntityId(entityId, '<entity_id>'))

@@ -56,10 +56,6 @@ export const seedCommand: Command = {
       seed: { type: 'string' },
       end: { type: 'string' },
     })
-    if (args.values.help) {
-      context.stdout.write(HELP)
-      return ExitCode.OK
-    }
     const useCase = choiceOption(args, 'use-case', [...USE_CASES, 'all'], 'all')
     const perUseCase = integerOption(args, 'entities', 3, 1, 1000)
     const days = integerOption(args, 'days', 1, 1, 3650)

@@ -39,10 +39,6 @@ export const serveCommand: Command = {
   help: HELP,
   async run(argv, context) {
     const args = parseCommandArgs('serve', argv, { port: { type: 'string' }, host: { type: 'string' } })
-    if (args.values.help) {
-      context.stdout.write(HELP)
-      return ExitCode.OK
-    }
     if (context.env.DATABASE_URL) {
       throw new UsageError('serve is for the embedded database only: DATABASE_URL is set, so connect to that server directly')
     }

@@ -31,10 +31,6 @@ export const statusCommand: Command = {
   help: HELP,
   async run(argv, context) {
     const args = parseCommandArgs('status', argv, { json: { type: 'boolean' }, check: { type: 'boolean' } })
-    if (args.values.help) {
-      context.stdout.write(HELP)
-      return ExitCode.OK
-    }
     const target = await openCliDatabase(args, context, 'status')
     try {
       const status = await collectStatus(target.db)

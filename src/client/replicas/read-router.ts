@@ -3,16 +3,8 @@ import type { AnyPgDatabase } from '../../internal/query-rows.ts'
 import { isRetryable } from '../../to-timescale-error.ts'
 import type { NodeHealth, ReadRoute } from '../../types.ts'
 import type { ConnectionInfo } from '../connection-info.ts'
+import { isReplicaRead } from '../operations.ts'
 import type { ReplicaNode } from './replica-node.ts'
-
-/** The client's reads that tolerate replication lag: they go to a healthy replica when there is one. */
-export const LAG_TOLERANT_READS: ReadonlySet<string> = new Set([
-  'getRecords',
-  'getLatestValues',
-  'getAggregate',
-  'getTimeBuckets',
-  'streamRecords',
-])
 
 /**
  * Routes a client's lag-tolerant reads to its replicas, round-robin over those healthy by their
@@ -51,7 +43,7 @@ export class ReadRouter<TDb extends AnyPgDatabase> {
 
   /** Where a call of `operation` would go now (no read is counted, no rotation advanced). */
   routeFor(operation: string): ReadRoute {
-    const node = LAG_TOLERANT_READS.has(operation) ? this.#choose(false) : undefined
+    const node = isReplicaRead(operation) ? this.#choose(false) : undefined
     const { host, port } = node?.connection ?? this.#primaryConnection
     return { role: node ? 'replica' : 'primary', host, port }
   }
