@@ -44,6 +44,7 @@ import type { ReadRouter } from './replicas/read-router.ts'
 import type { Operation, OPERATIONS, PrimaryOperation, ReplicaRead } from './operations.ts'
 import { retryStream } from './retry-stream.ts'
 import { withRetry } from './with-retry.ts'
+import { driverOf } from '../internal/driver.ts'
 
 /** Seconds `close()` waits for running queries by default. */
 const DEFAULT_CLOSE_TIMEOUT_SECONDS = 5
@@ -108,7 +109,8 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
   constructor(db: TDb, init: TimescaleClientInit = {}) {
     this.#config = resolveClientConfig(init.config)
     this.#db = db
-    this.#connection = { ...(init.connection ?? connectionInfoOf((db as { $client?: unknown }).$client)) }
+    const driver = driverOf(db)
+    this.#connection = { ...(init.connection ?? connectionInfoOf(driver.client)) }
     this.#release = init.release
     this.#init = init
     this.#reads = init.reads as ReadRouter<TDb> | undefined
@@ -118,7 +120,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
       this.#closed = init.shared.closed
     } else {
       this.#closed = new AbortController()
-      const poolSize = init.poolSize ?? postgresPoolSize((db as { $client?: unknown }).$client) ?? init.config?.maxConnections ?? 10
+      const poolSize = init.poolSize ?? postgresPoolSize(driver.name === 'postgres-js' ? driver.client : undefined) ?? init.config?.maxConnections ?? 10
       this.#gate = this.#config.acquireTimeoutMs === undefined ? undefined : new AcquireGate(poolSize, this.#config.acquireTimeoutMs)
     }
   }

@@ -1,10 +1,9 @@
 import type { SQL } from 'drizzle-orm'
-import { PgDialect, type PgDatabase, type PgQueryResultHKT } from 'drizzle-orm/pg-core'
-import { postgresJsClientOf } from './postgres-js-client.ts'
+import { PgDialect } from 'drizzle-orm/pg-core'
+import type { AnyPgDatabase } from './any-pg-database.ts'
+import { postgresJsClientOf } from './driver.ts'
 
-/** Any Drizzle PostgreSQL database or transaction: postgres.js, PGlite, node-postgres, ... */
-// biome-ignore lint: the schema parameter is the caller's own.
-export type AnyPgDatabase = PgDatabase<PgQueryResultHKT, any, any>
+export type { AnyPgDatabase } from './any-pg-database.ts'
 
 const dialect = new PgDialect()
 

@@ -1,9 +1,7 @@
-import { is, type SQL, sql } from 'drizzle-orm'
-import { PgTransaction } from 'drizzle-orm/pg-core'
+import { type SQL, sql } from 'drizzle-orm'
 import { BatchError, ErrorCodes } from '../errors.ts'
 import { floatArrayLiteral, textArrayLiteral } from '../internal/pg-array-literal.ts'
-import { blobCopyClientOf } from '../internal/blob-copy-client.ts'
-import { postgresJsClientOf } from '../internal/postgres-js-client.ts'
+import { blobCopyClientOf, driverOf, postgresJsClientOf } from '../internal/driver.ts'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
 import type { BatchResult, InsertManyOptions, TimeSeriesRecord } from '../types.ts'
@@ -52,8 +50,8 @@ export async function insertManyRecords(
 ): Promise<BatchResult> {
   const started = performance.now()
   const { skipInvalid, chunkSize, method, parallel } = validateInsertManyOptions(options)
-  const inTransaction = is(db, PgTransaction)
-  const pool = inTransaction ? undefined : postgresJsClientOf(db)
+  const { inTransaction } = driverOf(db)
+  const pool = postgresJsClientOf(db)
   if (method === 'copy' && !pool) {
     throw invalid('method', "'copy' needs a postgres.js database (drizzle-orm/postgres-js), not a transaction or another driver")
   }
@@ -71,7 +69,7 @@ export async function insertManyRecords(
   for (let start = 0; start < rows.length; start += chunkSize) chunks.push(rows.slice(start, start + chunkSize))
 
   const copy = pool === undefined || method === 'unnest' ? undefined : method === 'copy' ? copyUpsert : copyInsert
-  const blobCopy = inTransaction || method !== 'auto' ? undefined : blobCopyClientOf(db)
+  const blobCopy = method !== 'auto' ? undefined : blobCopyClientOf(db)
   const writeOne = (chunk: ValidRecord[]) =>
     copy && pool ? copy(pool, [chunk]) : db.execute(upsertChunk(chunk)).then(() => undefined)
   try {
