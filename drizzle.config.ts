@@ -1,5 +1,5 @@
-import { defineConfig } from 'drizzle-kit'
 import { join, relative } from 'node:path'
+import { defineConfig } from 'drizzle-kit'
 import { sslFromUrl } from './src/client/ssl-from-url.ts'
 import { migrationsSchema, migrationsTable } from './src/migrations-table.ts'
 

@@ -158,12 +158,12 @@ export function parseBenchOptions(argv: readonly string[], env: Record<string, s
       parts = value().split(',') as Part[]
       const unknown = parts.find((p) => !PARTS.includes(p))
       if (unknown) throw new Error(`--only: unknown part ${unknown} (parts: ${PARTS.join(', ')})`)
-    }
-    else if (flag === '--batch-sizes' || flag === '--writers') {
+    } else if (flag === '--batch-sizes' || flag === '--writers') {
       const list = value().split(',').map(positiveInteger(flag))
       if (flag === '--writers') sizes.writers = list
       else sizes.batchSizes = list
-    } else if (flag in NUMBER_FLAGS) sizes[NUMBER_FLAGS[flag] as Exclude<keyof typeof DEFAULTS, 'batchSizes' | 'writers'>] = positiveInteger(flag)(value())
+    } else if (flag in NUMBER_FLAGS)
+      sizes[NUMBER_FLAGS[flag] as Exclude<keyof typeof DEFAULTS, 'batchSizes' | 'writers'>] = positiveInteger(flag)(value())
     else throw new Error(`unknown flag ${flag}\n\n${USAGE}`)
   }
   if (sizes.streamRows >= sizes.queryRows) throw new Error('--stream-rows must be less than --query-rows')

@@ -19,11 +19,15 @@ export function machineInfo(): Record<string, string | number> {
     memoryGiB: Math.round((totalmem() / 2 ** 30) * 10) / 10,
     os: `${os} (Linux ${release()})`,
     bun: Bun.version,
-    loadAverageAtStart: loadavg().map((l) => l.toFixed(2)).join(' '),
+    loadAverageAtStart: loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' '),
   }
 }
 
 /** The 1, 5 and 15 minute load averages now. */
 export function loadAverage(): string {
-  return loadavg().map((l) => l.toFixed(2)).join(' ')
+  return loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ')
 }

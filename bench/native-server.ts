@@ -1,6 +1,6 @@
-import { drizzle } from 'drizzle-orm/postgres-js'
 import { spawnSync } from 'node:child_process'
 import { resolve } from 'node:path'
+import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import { migrate } from '../src/migrate.ts'
 import { log } from './timing.ts'

@@ -96,21 +96,34 @@ writeFileSync(join(options.outDir, 'BENCHMARKS.md'), renderMarkdown(results))
 const charted = results.comparisons.filter((c) => c.id === 'ingest.main' || c.id === 'ingest.native-tsl.main' || c.id === 'ingest.embedded')
 writeFileSync(
   join(options.outDir, 'bench-ingest.svg'),
-  ingestSvg('Ingest with upsert semantics: rows/s, same rows, same run', charted, `${results.machine.cpu}, ${results.machine.cores} cores; ${fmt(options.entities)} entities; ${results.startedAt.slice(0, 10)}. Higher is better.`),
+  ingestSvg(
+    'Ingest with upsert semantics: rows/s, same rows, same run',
+    charted,
+    `${results.machine.cpu}, ${results.machine.cores} cores; ${fmt(options.entities)} entities; ${results.startedAt.slice(0, 10)}. Higher is better.`,
+  ),
 )
 log(`wrote BENCHMARKS.md, bench-results.json, bench-ingest.svg to ${options.outDir} (${results.durationSeconds} s)`)
-for (const t of results.targets) log(`target ${t.id}: ${t.value === null ? 'not measured' : t.value.toFixed(2)} ${t.goal} ${t.met === null ? '' : t.met ? 'met' : 'NOT MET'}`)
+for (const t of results.targets)
+  log(
+    `target ${t.id}: ${t.value === null ? 'not measured' : t.value.toFixed(2)} ${t.goal} ${t.met === null ? '' : t.met ? 'met' : 'NOT MET'}`,
+  )
 
 const failed = failedChecks(results)
 for (const f of failed) log(`CHECK FAILED ${f.comparison}: ${f.name} (${f.detail})`)
-process.stdout.write(`${JSON.stringify({ outDir: options.outDir, failedChecks: failed.length, durationSeconds: results.durationSeconds })}\n`)
+process.stdout.write(
+  `${JSON.stringify({ outDir: options.outDir, failedChecks: failed.length, durationSeconds: results.durationSeconds })}\n`,
+)
 process.exit(failed.length === 0 ? 0 : 1)
 
 async function embeddedVersions(): Promise<Record<string, string>> {
   const tsdb = await createEmbeddedDatabase({ migrate: false })
   try {
     const [row] = (
-      await tsdb.pglite.query<{ postgres: string; timescaledb: string; license: string }>(`select current_setting('server_version') as postgres,
+      await tsdb.pglite.query<{
+        postgres: string
+        timescaledb: string
+        license: string
+      }>(`select current_setting('server_version') as postgres,
         (select extversion from pg_extension where extname = 'timescaledb') as timescaledb, current_setting('timescaledb.license', true) as license`)
     ).rows
     return { postgres: String(row?.postgres), timescaledb: String(row?.timescaledb), license: String(row?.license) }

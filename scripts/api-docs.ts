@@ -18,7 +18,15 @@ const entries = Object.entries(pkg.exports).filter(([, file]) => file.endsWith('
 
 const program = ts.createProgram(
   entries.map(([, file]) => join(root, file)),
-  { target: ts.ScriptTarget.ES2022, module: ts.ModuleKind.Preserve, moduleResolution: ts.ModuleResolutionKind.Bundler, allowImportingTsExtensions: true, noEmit: true, strict: true, types: ['bun-types'] },
+  {
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.Preserve,
+    moduleResolution: ts.ModuleResolutionKind.Bundler,
+    allowImportingTsExtensions: true,
+    noEmit: true,
+    strict: true,
+    types: ['bun-types'],
+  },
 )
 const checker = program.getTypeChecker()
 
@@ -43,7 +51,10 @@ function signatureOf(symbol: ts.Symbol, decl: ts.Declaration): string {
   const flags = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseAliasDefinedOutsideCurrentScope
   if (ts.isFunctionDeclaration(decl)) {
     const type = checker.getTypeOfSymbolAtLocation(symbol, decl)
-    return type.getCallSignatures().map((s) => `function ${symbol.name}${checker.signatureToString(s, undefined, flags)}`).join('\n')
+    return type
+      .getCallSignatures()
+      .map((s) => `function ${symbol.name}${checker.signatureToString(s, undefined, flags)}`)
+      .join('\n')
   }
   if (ts.isClassDeclaration(decl)) return `class ${symbol.name}`
   if (ts.isInterfaceDeclaration(decl) || ts.isTypeAliasDeclaration(decl)) {
@@ -72,7 +83,10 @@ function classMembers(symbol: ts.Symbol, decl: ts.ClassDeclaration): string[] {
     let signature = name
     if (ts.isMethodDeclaration(member)) {
       const type = checker.getTypeOfSymbolAtLocation(memberSymbol, member)
-      signature = type.getCallSignatures().map((s) => `${isStatic}${name}${checker.signatureToString(s, undefined, flags)}`).join('\n')
+      signature = type
+        .getCallSignatures()
+        .map((s) => `${isStatic}${name}${checker.signatureToString(s, undefined, flags)}`)
+        .join('\n')
     } else if (ts.isGetAccessorDeclaration(member)) {
       signature = `get ${name}(): ${checker.typeToString(checker.getTypeOfSymbolAtLocation(memberSymbol, member), undefined, flags)}`
     } else if (ts.isConstructorDeclaration(member)) {
@@ -107,7 +121,10 @@ for (const [entry, file] of entries) {
     if (ts.isClassDeclaration(decl)) sections.push(...classMembers(symbol, decl))
   }
 }
-const markdown = `${sections.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`
+const markdown = `${sections
+  .join('\n')
+  .replace(/\n{3,}/g, '\n\n')
+  .trim()}\n`
 
 if (process.argv.includes('--check')) {
   let current = ''

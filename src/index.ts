@@ -35,16 +35,7 @@ export {
 } from './inspect/index.ts'
 export type { AnyPgDatabase } from './internal/query-rows.ts'
 export { setJobsScheduled } from './jobs/set-jobs-scheduled.ts'
-export { type GrantsOptions, grantsSql } from './security/index.ts'
 export { type MigrateOptions, type MigrateResult, migrate } from './migrate.ts'
-export {
-  type ContinuousAggregateStatus,
-  collectStatus,
-  type HypertableStatus,
-  type JobStatus,
-  statusProblems,
-  type TimescaleStatus,
-} from './status/index.ts'
 export {
   deactivateEntity,
   getAggregate,
@@ -69,6 +60,15 @@ export {
   type TimeSeriesRow,
   timeSeriesData,
 } from './schema/index.ts'
+export { type GrantsOptions, grantsSql } from './security/index.ts'
+export {
+  type ContinuousAggregateStatus,
+  collectStatus,
+  type HypertableStatus,
+  type JobStatus,
+  statusProblems,
+  type TimescaleStatus,
+} from './status/index.ts'
 export { isRetryable, toTimescaleError } from './to-timescale-error.ts'
 export {
   AGGREGATE_FUNCTIONS,

@@ -1,6 +1,6 @@
+import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
 import { readMigrationFiles } from 'drizzle-orm/migrator'
-import { fileURLToPath } from 'node:url'
 import { ErrorCodes, MigrationError } from './errors.ts'
 import { findPgError } from './internal/pg-error.ts'
 import { type AnyPgDatabase, queryRows } from './internal/query-rows.ts'
@@ -61,9 +61,7 @@ export async function migrate(db: AnyPgDatabase, options: MigrateOptions = {}): 
     await db.transaction(async (tx) => {
       await tx.execute(sql`select pg_advisory_xact_lock(${MIGRATION_LOCK_KEY})`)
       await tx.execute(sql`create schema if not exists ${sql.identifier(migrationsSchema)}`)
-      await tx.execute(
-        sql`create table if not exists ${table} (id serial primary key, hash text not null, created_at bigint)`,
-      )
+      await tx.execute(sql`create table if not exists ${table} (id serial primary key, hash text not null, created_at bigint)`)
       const [last] = await queryRows<{ created_at: string | number }>(
         tx,
         sql`select created_at from ${table} order by created_at desc limit 1`,
@@ -92,8 +90,7 @@ function readTags(): string[] {
 
 function toMigrationError(error: unknown): MigrationError {
   const pg = findPgError(error)
-  const missing =
-    pg && (pg.message.includes('needs the TimescaleDB extension') || /extension "timescaledb"/.test(pg.message))
+  const missing = pg && (pg.message.includes('needs the TimescaleDB extension') || /extension "timescaledb"/.test(pg.message))
   const message = pg ? [pg.message, pg.detail, pg.hint].filter(Boolean).join('\n') : String(error)
   return new MigrationError(
     `drizzle-timescale migration failed: ${message}`,

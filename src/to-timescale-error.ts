@@ -1,12 +1,4 @@
-import {
-  BatchError,
-  ConnectionError,
-  type ErrorCode,
-  ErrorCodes,
-  QueryError,
-  TimescaleClientError,
-  ValidationError,
-} from './errors.ts'
+import { BatchError, ConnectionError, type ErrorCode, ErrorCodes, QueryError, TimescaleClientError, ValidationError } from './errors.ts'
 import { causeChain } from './internal/cause-chain.ts'
 import { findPgError } from './internal/pg-error.ts'
 
@@ -72,7 +64,8 @@ export function toTimescaleError(error: unknown, context: { operation?: string }
   // TLS required of a server that answers the SSL request with "no": postgres.js starts the
   // handshake anyway and the server, expecting a startup message, closes the connection.
   if (!pg && /before secure TLS connection was established/.test(raw)) {
-    const why = 'the server closed the connection during the TLS handshake: it offers no TLS (ssl = off), or TLS is not allowed for this connection'
+    const why =
+      'the server closed the connection during the TLS handshake: it offers no TLS (ssl = off), or TLS is not allowed for this connection'
     return new ConnectionError(redactSecrets(`${prefix}TLS: ${why} (${raw})`), ErrorCodes.TLS, options)
   }
   if (code && (CONNECTION_CODES.has(code) || code.startsWith('08') || /^57P0[123]$/.test(code) || code === '53300')) {

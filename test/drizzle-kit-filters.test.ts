@@ -7,11 +7,11 @@
  * TIMESCALEDB_URL is set.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
-import { sql } from 'drizzle-orm'
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { sql } from 'drizzle-orm'
 import { createEmbeddedDatabase } from '../src/embedded/index.ts'
 import { queryRows } from '../src/internal/query-rows.ts'
 import { type TestDatabase, targets } from './support/targets.ts'
@@ -60,11 +60,7 @@ async function drizzleKit(command: 'push' | 'pull', url: string, scratch: string
     stdout: 'pipe',
     stderr: 'pipe',
   })
-  const [stdout, stderr, exitCode] = await Promise.all([
-    new Response(child.stdout).text(),
-    new Response(child.stderr).text(),
-    child.exited,
-  ])
+  const [stdout, stderr, exitCode] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited])
   // biome-ignore lint/suspicious/noControlCharactersInRegex: strips ANSI colours
   return { exitCode, output: `${stdout}${stderr}`.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '') }
 }
@@ -129,51 +125,45 @@ function describeKit(name: string, serve: () => Promise<Served>) {
   })
 }
 
-describeKit(
-  'the embedded TimescaleDB (Timescale license, via pglite-socket)',
-  async () => {
-    const tsdb = await createEmbeddedDatabase()
-    const pg = tsdb.pglite
-    for (const statement of SEED) await pg.exec(statement)
-    const old = await pg.query<{ c: string }>(`select show_chunks('time_series_data', older_than => interval '8 days')::text as c`)
-    for (const { c } of old.rows) await pg.query('select compress_chunk($1::regclass)', [c])
-    await pg.exec(`call refresh_continuous_aggregate('hourly_metrics', null, now() - interval '1 hour')`)
-    const [state] = (
-      await pg.query<{ chunks: number; compressed: number; hours: number }>(
-        `select (select count(*)::int from show_chunks('time_series_data')) as chunks,
+describeKit('the embedded TimescaleDB (Timescale license, via pglite-socket)', async () => {
+  const tsdb = await createEmbeddedDatabase()
+  const pg = tsdb.pglite
+  for (const statement of SEED) await pg.exec(statement)
+  const old = await pg.query<{ c: string }>(`select show_chunks('time_series_data', older_than => interval '8 days')::text as c`)
+  for (const { c } of old.rows) await pg.query('select compress_chunk($1::regclass)', [c])
+  await pg.exec(`call refresh_continuous_aggregate('hourly_metrics', null, now() - interval '1 hour')`)
+  const [state] = (
+    await pg.query<{ chunks: number; compressed: number; hours: number }>(
+      `select (select count(*)::int from show_chunks('time_series_data')) as chunks,
                 (select count(*)::int from timescaledb_information.chunks where hypertable_name = 'time_series_data' and is_compressed) as compressed,
                 (select count(*)::int from hourly_metrics) as hours`,
-      )
-    ).rows
-    expect(state?.chunks).toBeGreaterThanOrEqual(11)
-    expect(state?.compressed).toBeGreaterThan(0)
-    expect(state?.hours).toBeGreaterThan(0)
-    // pglite answers with DEBUG notices by default: keep drizzle-kit's output readable.
-    await pg.exec('set client_min_messages = warning')
-    const server = new PGLiteSocketServer({ db: pg, host: '127.0.0.1', port: 0 })
-    await server.start()
-    return {
-      url: `postgres://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`,
-      async close() {
-        await server.stop()
-        await tsdb.close()
-      },
-    }
-  },
-)
+    )
+  ).rows
+  expect(state?.chunks).toBeGreaterThanOrEqual(11)
+  expect(state?.compressed).toBeGreaterThan(0)
+  expect(state?.hours).toBeGreaterThan(0)
+  // pglite answers with DEBUG notices by default: keep drizzle-kit's output readable.
+  await pg.exec('set client_min_messages = warning')
+  const server = new PGLiteSocketServer({ db: pg, host: '127.0.0.1', port: 0 })
+  await server.start()
+  return {
+    url: `postgres://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`,
+    async close() {
+      await server.stop()
+      await tsdb.close()
+    },
+  }
+})
 
 const native = targets.find((t) => t.kind === 'native')
 if (native) {
-  describeKit(
-    `the native server (${native.license} license)`,
-    async () => {
-      const t: TestDatabase = await native.open()
-      for (const statement of SEED) await t.db.execute(sql.raw(statement))
-      const [state] = await queryRows<{ chunks: number }>(t.db, sql`select count(*)::int as chunks from show_chunks('time_series_data')`)
-      expect(state?.chunks).toBeGreaterThanOrEqual(11)
-      return { url: String(t.url), close: t.close }
-    },
-  )
+  describeKit(`the native server (${native.license} license)`, async () => {
+    const t: TestDatabase = await native.open()
+    for (const statement of SEED) await t.db.execute(sql.raw(statement))
+    const [state] = await queryRows<{ chunks: number }>(t.db, sql`select count(*)::int as chunks from show_chunks('time_series_data')`)
+    expect(state?.chunks).toBeGreaterThanOrEqual(11)
+    return { url: String(t.url), close: t.close }
+  })
 } else {
   test.skip('drizzle-kit with the repo filters on the native server (set TIMESCALEDB_URL)', () => {})
 }

@@ -15,7 +15,10 @@ for (const target of targets.filter((t) => t.kind === 'native')) {
     test('no WARNING (no deprecation warning) from any migration; the Apache edition says what it skips', async () => {
       const t = await target.open({ migrate: false })
       const notices: { severity: string; message: string }[] = []
-      const client = postgres(t.url as string, { max: 1, onnotice: (n) => notices.push({ severity: String(n.severity), message: String(n.message) }) })
+      const client = postgres(t.url as string, {
+        max: 1,
+        onnotice: (n) => notices.push({ severity: String(n.severity), message: String(n.message) }),
+      })
       try {
         await client`set client_min_messages = notice`
         const { applied } = await migrate(drizzle(client))
@@ -24,7 +27,8 @@ for (const target of targets.filter((t) => t.kind === 'native')) {
         expect(applied).toHaveLength(5)
         expect(notices.filter((n) => n.severity === 'WARNING')).toEqual([])
         expect(notices.filter((n) => /deprecat/i.test(n.message))).toEqual([])
-        if (target.license === 'timescale') expect(setting?.on).toBe('on') // the warnings would have been raised
+        if (target.license === 'timescale')
+          expect(setting?.on).toBe('on') // the warnings would have been raised
         else expect(notices.filter((n) => n.message.startsWith('drizzle-timescale: TimescaleDB license is apache'))).toHaveLength(2)
       } finally {
         await client.end()

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
-import { queryRows } from '../src/internal/query-rows.ts'
 import { describeTimescale } from '../src/inspect/index.ts'
+import { queryRows } from '../src/internal/query-rows.ts'
 import { migrate } from '../src/migrate.ts'
-import { type TestDatabase, hasTsl, targets } from './support/targets.ts'
+import { hasTsl, type TestDatabase, targets } from './support/targets.ts'
 
 const ALL = ['0000_timescaledb_extension', '0001_tables', '0002_hypertable', '0003_compression_retention', '0004_hourly_metrics']
 
@@ -51,10 +51,7 @@ for (const target of targets) {
       await t.db.execute(sql`insert into time_series_data (entity_id, time, value)
         select 'chunk-e' || (i % 8), timestamptz '2024-01-01 00:00:00+00' + make_interval(hours => i), i
         from generate_series(0, 47) i`)
-      const [row] = await queryRows<{ chunks: number }>(
-        t.db,
-        sql`select count(*)::int as chunks from show_chunks('time_series_data')`,
-      )
+      const [row] = await queryRows<{ chunks: number }>(t.db, sql`select count(*)::int as chunks from show_chunks('time_series_data')`)
       // 2 days x up to 4 hash partitions; 8 entity ids fall into more than one partition.
       expect(row?.chunks).toBeGreaterThan(2)
       expect(row?.chunks).toBeLessThanOrEqual(8)

@@ -1,6 +1,14 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
-import { BatchError, ConnectionError, type ErrorCode, ErrorCodes, QueryError, TimescaleClientError, ValidationError } from '../src/errors.ts'
+import {
+  BatchError,
+  ConnectionError,
+  type ErrorCode,
+  ErrorCodes,
+  QueryError,
+  type TimescaleClientError,
+  ValidationError,
+} from '../src/errors.ts'
 import { isRetryable, redactSecrets, toTimescaleError } from '../src/to-timescale-error.ts'
 import { type TestDatabase, targets } from './support/targets.ts'
 
@@ -77,7 +85,11 @@ for (const target of targets) {
     })
     afterAll(() => t.close())
 
-    const mapped = (query: ReturnType<typeof sql>) => t.db.execute(query).then(() => undefined, (e: unknown) => toTimescaleError(e))
+    const mapped = (query: ReturnType<typeof sql>) =>
+      t.db.execute(query).then(
+        () => undefined,
+        (e: unknown) => toTimescaleError(e),
+      )
 
     test('division by zero is a ValidationError (class 22)', async () => {
       expect((await mapped(sql`select 1 / 0`))?.code).toBe(ErrorCodes.VALIDATION)

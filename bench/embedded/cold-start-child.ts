@@ -12,4 +12,5 @@ const { applied } = await migrate(tsdb.db)
 const migrated = performance.now()
 await tsdb.close()
 process.stdout.write(`${JSON.stringify({ startMs: ready - started, migrateMs: migrated - ready, migrations: applied.length })}\n`)
+
 export {}

@@ -2,7 +2,7 @@ import { ClientFactory } from '../../src/client/index.ts'
 import { createTestDatabase } from '../../src/testing/index.ts'
 import type { TimeSeriesRecord } from '../../src/types.ts'
 import type { BenchOptions } from '../bench-options.ts'
-import { MAX_ROWS_PGLITE, drizzleNaive } from '../contenders/drizzle-naive.ts'
+import { drizzleNaive, MAX_ROWS_PGLITE } from '../contenders/drizzle-naive.ts'
 import { pgliteCopy, pgliteValues } from '../contenders/embedded-contenders.ts'
 import { batchesOf, generateRecords } from '../generate-records.ts'
 import type { Comparison } from '../results.ts'
@@ -28,11 +28,19 @@ export async function embeddedIngest(o: BenchOptions): Promise<Comparison> {
     }
   }
   try {
-    const records = generateRecords({ rows: o.embeddedIngestRows, entities: o.entities, start: Date.parse('2024-01-01T00:00:00Z'), stepMs: 10_000 })
+    const records = generateRecords({
+      rows: o.embeddedIngestRows,
+      entities: o.entities,
+      start: Date.parse('2024-01-01T00:00:00Z'),
+      stepMs: 10_000,
+    })
     const clients = new Map<object, Awaited<ReturnType<typeof ClientFactory.fromDrizzle>>>()
     const ours = async (tsdb: Awaited<ReturnType<typeof createTestDatabase>>) => {
       let client = clients.get(tsdb)
-      if (!client) clients.set(tsdb, (client = await ClientFactory.fromDrizzle(tsdb.db)))
+      if (!client) {
+        client = await ClientFactory.fromDrizzle(tsdb.db)
+        clients.set(tsdb, client)
+      }
       return client
     }
     return await runIngest({
@@ -43,12 +51,18 @@ export async function embeddedIngest(o: BenchOptions): Promise<Comparison> {
       contenders: [
         await contender('ours', 'insertManyRecords (ours)', async (db, b) => (await ours(db)).insertManyRecords(b)),
         await contender('raw-copy', "raw COPY from PGlite's /dev/blob (no upsert)", (db, b) => pgliteCopy(db.pglite, [b])),
-        await contender('drizzle-naive', 'Drizzle insert().values().onConflictDoUpdate()', (db, b) => drizzleNaive(db.db, [b], MAX_ROWS_PGLITE)),
+        await contender('drizzle-naive', 'Drizzle insert().values().onConflictDoUpdate()', (db, b) =>
+          drizzleNaive(db.db, [b], MAX_ROWS_PGLITE),
+        ),
         await contender('design-values', "the design's multi-row VALUES upsert (PGlite)", (db, b) => pgliteValues(db.pglite, [b])),
       ],
       batches: batchesOf(records, o.batchSize),
       expectedRows: o.embeddedIngestRows,
-      ratios: [['ours', 'raw-copy'], ['ours', 'drizzle-naive'], ['ours', 'design-values']],
+      ratios: [
+        ['ours', 'raw-copy'],
+        ['ours', 'drizzle-naive'],
+        ['ours', 'design-values'],
+      ],
     })
   } finally {
     for (const db of opened) await db.close()

@@ -9,14 +9,22 @@ import { rawCopy } from '../contenders/raw-copy.ts'
 import { batchesOf, generateRecords } from '../generate-records.ts'
 import type { NativeServer, ScratchDatabase } from '../native-server.ts'
 import type { Comparison } from '../results.ts'
-import { type RawQuery, emptyTable, tableDigest } from '../support/table-digest.ts'
+import { emptyTable, type RawQuery, tableDigest } from '../support/table-digest.ts'
 import { type IngestContender, runIngest } from './run-ingest.ts'
 
 const START = Date.parse('2024-01-01T00:00:00Z')
 /** One reading per entity every 10 seconds: a live feed. */
 const STEP_MS = 10_000
 
-type Kind = 'ours' | 'ours-staging' | 'ours-unnest' | 'raw-copy' | 'drizzle-naive' | 'design-values' | 'raw-copy-sorted' | 'binary-copy-sorted'
+type Kind =
+  | 'ours'
+  | 'ours-staging'
+  | 'ours-unnest'
+  | 'raw-copy'
+  | 'drizzle-naive'
+  | 'design-values'
+  | 'raw-copy-sorted'
+  | 'binary-copy-sorted'
 const LABELS: Record<Kind, string> = {
   ours: 'insertManyRecords (ours)',
   'ours-staging': "insertManyRecords, method 'copy' (staging upsert, the previous default)",
@@ -33,11 +41,18 @@ const LABELS: Record<Kind, string> = {
  * variants on the Apache server (`native`); the main and the conflict comparisons on the
  * full-license one (`native-tsl`), whose ids carry its name (`ingest.native-tsl.main`).
  */
-export async function nativeIngest(server: NativeServer, o: BenchOptions, database: 'native' | 'native-tsl' = 'native'): Promise<Comparison[]> {
+export async function nativeIngest(
+  server: NativeServer,
+  o: BenchOptions,
+  database: 'native' | 'native-tsl' = 'native',
+): Promise<Comparison[]> {
   const full = database === 'native'
   const idOf = (name: string) => (full ? `ingest.${name}` : `ingest.${database}.${name}`)
   const serverName = full ? 'Native server' : 'Full-license server'
-  const slots = new Map<Kind, { db: ScratchDatabase; query: RawQuery; client: Awaited<ReturnType<typeof ClientFactory.fromConnectionString>> }>()
+  const slots = new Map<
+    Kind,
+    { db: ScratchDatabase; query: RawQuery; client: Awaited<ReturnType<typeof ClientFactory.fromConnectionString>> }
+  >()
   const slot = async (kind: Kind) => {
     let s = slots.get(kind)
     const open = (url: string) => ClientFactory.fromConnectionString(url, { maxConnections: Math.max(4, ...o.writers) })
@@ -84,10 +99,20 @@ export async function nativeIngest(server: NativeServer, o: BenchOptions, databa
       id: idOf('main'),
       title: `${serverName}: ${fmt(o.ingestRows)} rows, ${fmt(o.entities)} entities, calls of ${fmt(o.batchSize)} rows`,
       params: { entities: o.entities, batchSize: o.batchSize },
-      contenders: [await contender('ours'), await contender('raw-copy'), await contender('drizzle-naive'), await contender('design-values')],
+      contenders: [
+        await contender('ours'),
+        await contender('raw-copy'),
+        await contender('drizzle-naive'),
+        await contender('design-values'),
+      ],
       batches: batchesOf(load(o.ingestRows), o.batchSize),
       expectedRows: o.ingestRows,
-      ratios: [['ours', 'raw-copy'], ['ours', 'drizzle-naive'], ['ours', 'design-values'], ['raw-copy', 'drizzle-naive']],
+      ratios: [
+        ['ours', 'raw-copy'],
+        ['ours', 'drizzle-naive'],
+        ['ours', 'design-values'],
+        ['raw-copy', 'drizzle-naive'],
+      ],
     }),
   )
 
@@ -120,7 +145,11 @@ export async function nativeIngest(server: NativeServer, o: BenchOptions, databa
       contenders: conflictContenders,
       batches: batchesOf(load(o.conflictRows, 1), o.batchSize),
       expectedRows: o.conflictRows,
-      ratios: [['ours', 'drizzle-naive'], ['ours', 'design-values'], ['ours', 'ours-staging']],
+      ratios: [
+        ['ours', 'drizzle-naive'],
+        ['ours', 'design-values'],
+        ['ours', 'ours-staging'],
+      ],
       note: 'Raw COPY cannot upsert (it fails on the first existing key), so it is not a contender here.',
     }),
   )
@@ -157,7 +186,12 @@ export async function nativeIngest(server: NativeServer, o: BenchOptions, databa
       contenders: [await contender('ours'), await contender('ours-staging'), await contender('ours-unnest'), await contender('raw-copy')],
       batches: batchesOf(load(o.sweepRows), o.batchSize),
       expectedRows: o.sweepRows,
-      ratios: [['ours', 'raw-copy'], ['ours-staging', 'raw-copy'], ['ours-unnest', 'raw-copy'], ['ours', 'ours-staging']],
+      ratios: [
+        ['ours', 'raw-copy'],
+        ['ours-staging', 'raw-copy'],
+        ['ours-unnest', 'raw-copy'],
+        ['ours', 'ours-staging'],
+      ],
     }),
   )
 
@@ -171,8 +205,11 @@ export async function nativeIngest(server: NativeServer, o: BenchOptions, databa
       contenders: [await contender('raw-copy'), await contender('raw-copy-sorted'), await contender('binary-copy-sorted')],
       batches: batchesOf(load(o.sweepRows), o.batchSize),
       expectedRows: o.sweepRows,
-      ratios: [['raw-copy-sorted', 'raw-copy'], ['binary-copy-sorted', 'raw-copy-sorted']],
-      note: 'Rows arrive time-major (every entity at one instant, then the next instant); sorted, each entity\'s rows are consecutive.',
+      ratios: [
+        ['raw-copy-sorted', 'raw-copy'],
+        ['binary-copy-sorted', 'raw-copy-sorted'],
+      ],
+      note: "Rows arrive time-major (every entity at one instant, then the next instant); sorted, each entity's rows are consecutive.",
     }),
   )
 

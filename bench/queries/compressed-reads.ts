@@ -3,7 +3,7 @@ import type { TimescaleClient } from '../../src/client/index.ts'
 import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
 import type { Check, Comparison, Database, Metric } from '../results.ts'
 import { log, timed } from '../timing.ts'
-import { QUERY_END, type QueryDataShape, SAMPLE_ENTITY, queryStart } from './load-query-data.ts'
+import { QUERY_END, type QueryDataShape, queryStart, SAMPLE_ENTITY } from './load-query-data.ts'
 import { runQueryPair } from './run-query-pair.ts'
 
 const DAY_MS = 86_400_000
@@ -27,11 +27,14 @@ export async function compressedReads(
   log(`compressing the chunks before ${mid}`)
   let chunks = 0
   const compressMs = await timed(async () => {
-    const [row] = await sql.unsafe(`select count(compress_chunk(c))::int as n from show_chunks('time_series_data', older_than => '${mid}'::timestamptz) c`)
+    const [row] = await sql.unsafe(
+      `select count(compress_chunk(c))::int as n from show_chunks('time_series_data', older_than => '${mid}'::timestamptz) c`,
+    )
     chunks = Number(row?.n)
     await sql.unsafe('analyze time_series_data')
   })
-  const [stats] = await sql.unsafe(`select sum(before_compression_total_bytes)::float8 as before, sum(after_compression_total_bytes)::float8 as after
+  const [stats] =
+    await sql.unsafe(`select sum(before_compression_total_bytes)::float8 as before, sum(after_compression_total_bytes)::float8 as after
     from chunk_compression_stats('time_series_data') where compression_status = 'Compressed'`)
   const before = Number(stats?.before)
   const after = Number(stats?.after)
@@ -72,8 +75,15 @@ export async function compressedReads(
         id: `queries.${database}.compressed-records`,
         title: `getRecords, one entity, one day: from compressed chunks vs from uncompressed ones`,
         params: { entity: SAMPLE_ENTITY, limit: 10_000 },
-        ours: { label: `getRecords over ${cold.from.slice(0, 10)} (compressed)`, run: () => client.getRecords(SAMPLE_ENTITY, { ...cold, limit: 10_000 }) },
-        baseline: { ...base.baseline, label: `getRecords over ${hot.from.slice(0, 10)} (uncompressed)`, run: () => client.getRecords(SAMPLE_ENTITY, { ...hot, limit: 10_000 }) },
+        ours: {
+          label: `getRecords over ${cold.from.slice(0, 10)} (compressed)`,
+          run: () => client.getRecords(SAMPLE_ENTITY, { ...cold, limit: 10_000 }),
+        },
+        baseline: {
+          ...base.baseline,
+          label: `getRecords over ${hot.from.slice(0, 10)} (uncompressed)`,
+          run: () => client.getRecords(SAMPLE_ENTITY, { ...hot, limit: 10_000 }),
+        },
         same: sameCount,
         note: 'More than 1x: the compressed read is faster.',
       },
@@ -87,8 +97,15 @@ export async function compressedReads(
         id: `queries.${database}.compressed-buckets`,
         title: `getTimeBuckets 15 minutes (read from the table), every entity, one day (the newest 10,000 buckets): compressed chunks vs uncompressed ones`,
         params: { interval: '15 minutes', limit: 10_000 },
-        ours: { label: `getTimeBuckets(null, '15 minutes') over ${cold.from.slice(0, 10)} (compressed)`, run: () => client.getTimeBuckets(null, '15 minutes', cold, { limit: 10_000 }) },
-        baseline: { ...base.baseline, label: `getTimeBuckets(null, '15 minutes') over ${hot.from.slice(0, 10)} (uncompressed)`, run: () => client.getTimeBuckets(null, '15 minutes', hot, { limit: 10_000 }) },
+        ours: {
+          label: `getTimeBuckets(null, '15 minutes') over ${cold.from.slice(0, 10)} (compressed)`,
+          run: () => client.getTimeBuckets(null, '15 minutes', cold, { limit: 10_000 }),
+        },
+        baseline: {
+          ...base.baseline,
+          label: `getTimeBuckets(null, '15 minutes') over ${hot.from.slice(0, 10)} (uncompressed)`,
+          run: () => client.getTimeBuckets(null, '15 minutes', hot, { limit: 10_000 }),
+        },
         same: sameCount,
         note: 'More than 1x: the compressed read is faster.',
       },

@@ -6,9 +6,17 @@ import type { NativeServer } from '../native-server.ts'
 import type { Comparison, Database, Metric } from '../results.ts'
 import { runChild } from '../support/run-child.ts'
 import { log, timed } from '../timing.ts'
-import { postgresJsQueries } from './hand-written.ts'
 import { compressedReads } from './compressed-reads.ts'
-import { QUERY_END, type QueryDataShape, SECONDARY_INDEXES_SQL, STREAM_ENTITY, TAIL_HOURS, loadStatements, queryStart } from './load-query-data.ts'
+import { postgresJsQueries } from './hand-written.ts'
+import {
+  loadStatements,
+  QUERY_END,
+  type QueryDataShape,
+  queryStart,
+  SECONDARY_INDEXES_SQL,
+  STREAM_ENTITY,
+  TAIL_HOURS,
+} from './load-query-data.ts'
 import { querySuite } from './query-suite.ts'
 import { addRoutedChecks } from './routed-checks.ts'
 import type { StreamMeasurement } from './stream-memory.ts'
@@ -21,18 +29,32 @@ const MB = 1024 * 1024
  * policy would, and afterwards the older half of the chunks is compressed: the compression ratio
  * and reads of compressed against uncompressed chunks.
  */
-export async function nativeQueries(server: NativeServer, o: BenchOptions, database: 'native' | 'native-tsl' = 'native'): Promise<{ comparisons: Comparison[]; metrics: Metric[] }> {
+export async function nativeQueries(
+  server: NativeServer,
+  o: BenchOptions,
+  database: 'native' | 'native-tsl' = 'native',
+): Promise<{ comparisons: Comparison[]; metrics: Metric[] }> {
   const shape: QueryDataShape = { rows: o.queryRows, entities: o.entities, days: o.days, streamRows: o.streamRows }
   const db = await server.scratch('queries')
   const indexes = await db.sql.unsafe(SECONDARY_INDEXES_SQL)
   log(`loading ${fmt(shape.rows)} rows server-side (generate_series, not timed)`)
   const loadMs = await timed(async () => {
-    for (const statement of loadStatements(shape, indexes.map((r) => String(r.indexdef)), indexes.map((r) => String(r.indexname)))) {
+    for (const statement of loadStatements(
+      shape,
+      indexes.map((r) => String(r.indexdef)),
+      indexes.map((r) => String(r.indexname)),
+    )) {
       await db.sql.unsafe(statement)
     }
   })
   const metrics: Metric[] = [
-    { id: `queries.${database}.load`, database, title: `Loading the query data (${fmt(shape.rows)} rows, indexes, analyze; not a comparison)`, value: loadMs / 1000, unit: 's' },
+    {
+      id: `queries.${database}.load`,
+      database,
+      title: `Loading the query data (${fmt(shape.rows)} rows, indexes, analyze; not a comparison)`,
+      value: loadMs / 1000,
+      unit: 's',
+    },
   ]
   const tsl = server.versions.license === 'timescale'
   if (tsl) {
@@ -41,7 +63,13 @@ export async function nativeQueries(server: NativeServer, o: BenchOptions, datab
       await db.sql.unsafe(`call refresh_continuous_aggregate('hourly_metrics', null, '${materializeUntil}')`)
       await db.sql.unsafe('analyze')
     })
-    metrics.push({ id: `queries.${database}.refresh`, database, title: `Materializing hourly_metrics up to ${TAIL_HOURS} h before the end (refresh_continuous_aggregate, analyze)`, value: refreshMs / 1000, unit: 's' })
+    metrics.push({
+      id: `queries.${database}.refresh`,
+      database,
+      title: `Materializing hourly_metrics up to ${TAIL_HOURS} h before the end (refresh_continuous_aggregate, analyze)`,
+      value: refreshMs / 1000,
+      unit: 's',
+    })
   }
   const client = await ClientFactory.fromConnectionString(db.url, { maxConnections: 2 })
   // A plain postgres.js pool, as a user would open one (Drizzle changes the date serializers of
@@ -72,7 +100,13 @@ export async function nativeQueries(server: NativeServer, o: BenchOptions, datab
 /** rows/s and peak RSS growth of a stream measurement. */
 export function streamMetrics(database: Database, s: StreamMeasurement, expected: number): Metric[] {
   return [
-    { id: `queries.${database}.stream.rate`, database, title: `streamRecords over ${fmt(expected)} rows: rows/s`, value: (s.rows * 1000) / s.ms, unit: 'rows/s' },
+    {
+      id: `queries.${database}.stream.rate`,
+      database,
+      title: `streamRecords over ${fmt(expected)} rows: rows/s`,
+      value: (s.rows * 1000) / s.ms,
+      unit: 'rows/s',
+    },
     {
       id: `queries.${database}.stream.rss`,
       database,

@@ -3,7 +3,7 @@ import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
 import type { StoredRecord, TimeBucketResult } from '../../src/types.ts'
 import type { Check, Comparison, Database } from '../results.ts'
 import type { HandWritten, Row } from './hand-written.ts'
-import { QUERY_END, type QueryDataShape, SAMPLE_ENTITY, entityIds, queryStart } from './load-query-data.ts'
+import { entityIds, QUERY_END, type QueryDataShape, queryStart, SAMPLE_ENTITY } from './load-query-data.ts'
 import { runQueryPair } from './run-query-pair.ts'
 
 /** Ours (the client) against the design's hand-written queries, on one loaded database. */
@@ -49,7 +49,10 @@ export async function querySuite(
           id: `queries.${database}.buckets-${entityId === null ? 'all' : 'one'}`,
           title: `getTimeBuckets hourly over ${days}, ${who}, vs raw time_bucket`,
           params: { interval: '1 hour', days: shape.days, limit, rows: shape.rows },
-          ours: { label: `getTimeBuckets(${entityId === null ? 'null' : "'id'"}, '1 hour', ...)`, run: () => client.getTimeBuckets(entityId, '1 hour', range, { limit }) },
+          ours: {
+            label: `getTimeBuckets(${entityId === null ? 'null' : "'id'"}, '1 hour', ...)`,
+            run: () => client.getTimeBuckets(entityId, '1 hour', range, { limit }),
+          },
           baseline: { ...base.baseline, run: () => handWritten.buckets(entityId, '1 hour', fromDate, toDate, limit) },
           same: (a, b) => sameBuckets(a, b),
           note: routedNote,
@@ -68,8 +71,7 @@ export async function querySuite(
         params: { limit: 1000, entity: SAMPLE_ENTITY },
         ours: { label: 'getRecords', run: () => client.getRecords(SAMPLE_ENTITY, { ...range, limit: 1000 }) },
         baseline: { ...base.baseline, run: () => handWritten.records(SAMPLE_ENTITY, fromDate, toDate, 1000) },
-        same: (a, b) =>
-          sameRows('entity_id, value, value2, value3, metadata, time (ms)', a.map(recordKey), b.map(recordKey)),
+        same: (a, b) => sameRows('entity_id, value, value2, value3, metadata, time (ms)', a.map(recordKey), b.map(recordKey)),
       },
       repeats,
     ),
@@ -92,7 +94,18 @@ function sameBuckets(a: TimeBucketResult[], b: Row[]): Check {
   let mismatches = a.length === b.length ? 0 : Math.abs(a.length - b.length)
   a.forEach((got, i) => {
     const want = b[i]
-    if (!want || ms(got.bucket) !== ms(want.bucket) || got.entity_id !== want.entity_id || got.count !== Number(want.count) || !close(Number(got.value), Number(want.value))) mismatches++
+    if (
+      !want ||
+      ms(got.bucket) !== ms(want.bucket) ||
+      got.entity_id !== want.entity_id ||
+      got.count !== Number(want.count) ||
+      !close(Number(got.value), Number(want.value))
+    )
+      mismatches++
   })
-  return { name: 'same buckets (bucket, entity_id, count, value within 1e-9)', ok: mismatches === 0, detail: `${a.length} buckets vs ${b.length}, ${mismatches} differ` }
+  return {
+    name: 'same buckets (bucket, entity_id, count, value within 1e-9)',
+    ok: mismatches === 0,
+    detail: `${a.length} buckets vs ${b.length}, ${mismatches} differ`,
+  }
 }

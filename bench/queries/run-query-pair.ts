@@ -57,7 +57,9 @@ export async function runQueryPair<A, B>(pair: QueryPair<A, B>, repeats: number)
     ...(pair.note ? { note: pair.note } : {}),
   }
   comparison.ratios = [ratio(comparison, 'ours', pair.baseline.name)]
-  log(`${pair.id}: ours ${median(samples.ours).toFixed(2)} ms, ${pair.baseline.name} ${median(samples.baseline).toFixed(2)} ms (${runs} runs)${check.ok ? '' : ` MISMATCH: ${check.detail}`}`)
+  log(
+    `${pair.id}: ours ${median(samples.ours).toFixed(2)} ms, ${pair.baseline.name} ${median(samples.baseline).toFixed(2)} ms (${runs} runs)${check.ok ? '' : ` MISMATCH: ${check.detail}`}`,
+  )
   return comparison
 }
 

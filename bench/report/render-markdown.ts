@@ -2,7 +2,11 @@ import type { BenchResults, Comparison, Database, Metric, TargetResult } from '.
 import { changesSection } from './changes-section.ts'
 import { shortfallNotes } from './shortfall-notes.ts'
 
-const DATABASE_NAMES: Record<Database, string> = { native: 'Native server', 'native-tsl': 'Full-license server', embedded: 'Embedded database' }
+const DATABASE_NAMES: Record<Database, string> = {
+  native: 'Native server',
+  'native-tsl': 'Full-license server',
+  embedded: 'Embedded database',
+}
 const n0 = (n: number) => Math.round(n).toLocaleString('en-US')
 const x2 = (n: number) => `${n.toFixed(2)}x`
 const ms = (n: number) => (n >= 100 ? n0(n) : n.toFixed(n >= 10 ? 1 : 2))
@@ -33,11 +37,15 @@ export function renderMarkdown(r: BenchResults): string {
   }
   if (r.databases['native-tsl']) {
     const d = r.databases['native-tsl']
-    out.push(`| Full-license server | PostgreSQL ${d.postgres}, TimescaleDB ${d.timescaledb} (license \`${d.license}\`, job scheduler running; the package's jobs paused in the scratch databases), on the same machine |`)
+    out.push(
+      `| Full-license server | PostgreSQL ${d.postgres}, TimescaleDB ${d.timescaledb} (license \`${d.license}\`, job scheduler running; the package's jobs paused in the scratch databases), on the same machine |`,
+    )
   }
   if (r.databases.embedded) {
     const d = r.databases.embedded
-    out.push(`| Embedded | PGlite, PostgreSQL ${d.postgres}, TimescaleDB ${d.timescaledb} (license \`${d.license}\`), in the benchmark's process |`)
+    out.push(
+      `| Embedded | PGlite, PostgreSQL ${d.postgres}, TimescaleDB ${d.timescaledb} (license \`${d.license}\`), in the benchmark's process |`,
+    )
   }
   out.push(`| Load average (1, 5, 15 min) | ${r.machine.loadAverageAtStart} at the start, ${r.machine.loadAverageAtEnd} at the end |`, '')
 
@@ -90,15 +98,24 @@ function byTargetSection(r: BenchResults): string[] {
   }
   const rows: Array<[string, (db: Database) => string]> = [
     ['insertManyRecords vs raw COPY (rows/s)', (db) => ratioCell(ingestId(db), 'ours', 'raw-copy')],
-    ["insertManyRecords vs Drizzle's naive upsert (rows/s)", (db) => (db === 'embedded' ? '—' : ratioCell(ingestId(db), 'ours', 'drizzle-naive'))],
+    [
+      "insertManyRecords vs Drizzle's naive upsert (rows/s)",
+      (db) => (db === 'embedded' ? '—' : ratioCell(ingestId(db), 'ours', 'drizzle-naive')),
+    ],
     ["getLatestValues vs the design's DISTINCT ON", (db) => ratioCell(`queries.${db}.latest`, 'ours', 'hand-written')],
     ['getTimeBuckets hourly, one entity, vs raw time_bucket', (db) => ratioCell(`queries.${db}.buckets-one`, 'ours', 'hand-written')],
     ['getTimeBuckets hourly, every entity, vs raw time_bucket', (db) => ratioCell(`queries.${db}.buckets-all`, 'ours', 'hand-written')],
     ['getRecords vs hand-written (speed)', (db) => ratioCell(`queries.${db}.records`, 'ours', 'hand-written')],
     ['streamRecords peak RSS growth (embedded: the WASM database in the same process)', (db) => metricCell(`queries.${db}.stream.rss`)],
     ['compression: space saved', (db) => metricCell(`queries.${db}.compression`)],
-    ['getRecords, one day: compressed vs uncompressed chunks (speed)', (db) => ratioCell(`queries.${db}.compressed-records`, 'ours', 'uncompressed')],
-    ['15-minute buckets, every entity, one day: compressed vs uncompressed (speed)', (db) => ratioCell(`queries.${db}.compressed-buckets`, 'ours', 'uncompressed')],
+    [
+      'getRecords, one day: compressed vs uncompressed chunks (speed)',
+      (db) => ratioCell(`queries.${db}.compressed-records`, 'ours', 'uncompressed'),
+    ],
+    [
+      '15-minute buckets, every entity, one day: compressed vs uncompressed (speed)',
+      (db) => ratioCell(`queries.${db}.compressed-buckets`, 'ours', 'uncompressed'),
+    ],
   ]
   const versions = (db: Database) => {
     const d = r.databases[db]
@@ -166,7 +183,10 @@ function querySection(c: Comparison): string[] {
 function metricsSection(metrics: readonly Metric[]): string[] {
   if (metrics.length === 0) return []
   const lines = ['### Single measurements', '', '| | database | value | |', '| --- | --- | ---: | --- |']
-  for (const m of metrics) lines.push(`| ${m.title} | ${m.database} | ${m.unit === 'rows/s' ? n0(m.value) : m.value.toFixed(m.unit === 'ms' ? 0 : 1)} ${m.unit} | ${m.note ?? ''} |`)
+  for (const m of metrics)
+    lines.push(
+      `| ${m.title} | ${m.database} | ${m.unit === 'rows/s' ? n0(m.value) : m.value.toFixed(m.unit === 'ms' ? 0 : 1)} ${m.unit} | ${m.note ?? ''} |`,
+    )
   return [...lines, '']
 }
 
@@ -174,11 +194,11 @@ function methodSection(): string[] {
   return [
     '## How it is measured',
     '',
-    '- **Databases.** The native servers are started by `scripts/native-db-start.sh` (the Apache edition, or `BENCH_DATABASE_URL`) and `TSDB_NATIVE_EDITION=tsl scripts/native-db-start.sh` (the full license, or `BENCH_TSL_DATABASE_URL`); every table lives in a scratch database created for the run and migrated with `migrate(db, { pauseJobs: true })` (the full-license server\'s scheduler would otherwise drop and compress the 2024 data while it is measured), then dropped. On the full-license server `hourly_metrics` is refreshed like on the embedded database, and after the query comparisons the older half of the chunks is compressed with `compress_chunk`: the space saved (`chunk_compression_stats`) and reads of a compressed day against an uncompressed one, side by side. The embedded database is `createEmbeddedDatabase()` / `createTestDatabase()`, in the benchmark\'s process.',
+    "- **Databases.** The native servers are started by `scripts/native-db-start.sh` (the Apache edition, or `BENCH_DATABASE_URL`) and `TSDB_NATIVE_EDITION=tsl scripts/native-db-start.sh` (the full license, or `BENCH_TSL_DATABASE_URL`); every table lives in a scratch database created for the run and migrated with `migrate(db, { pauseJobs: true })` (the full-license server's scheduler would otherwise drop and compress the 2024 data while it is measured), then dropped. On the full-license server `hourly_metrics` is refreshed like on the embedded database, and after the query comparisons the older half of the chunks is compressed with `compress_chunk`: the space saved (`chunk_compression_stats`) and reads of a compressed day against an uncompressed one, side by side. The embedded database is `createEmbeddedDatabase()` / `createTestDatabase()`, in the benchmark's process.",
     "- **Ingest.** Generated records: one reading per entity every 10 seconds (a live feed), four values, a small JSON metadata object; the schema with all its indexes (primary key, time, value, GIN on metadata). Each contender writes into its own table; at every batch the contenders take turns, the first one rotating; each contender's time is the sum of its batches. Afterwards every table is compared by row count and a digest of every column of every row: all contenders must have written the same rows. Ours runs through `ClientFactory.fromConnectionString` (native) or `ClientFactory.fromDrizzle` (embedded) with default options unless the row says otherwise.",
     '- **50% conflicts.** Every other record is written first (not timed, by COPY); then every contender upserts all of them with new values: half updates, half inserts, interleaved.',
-    '- **Queries.** The data is written server-side by one `INSERT ... SELECT` over `generate_series` (not timed): every entity evenly spaced over the period, one entity (`entity-0000`) holding the streamed rows; secondary indexes built after the load, then `ANALYZE`. On the embedded database `hourly_metrics` is refreshed up to 2 hours before the end, so the newest hours are read from the table (the real-time tail). The baselines are the design\'s own queries (ARCHITECTURE.md), hand-written. Each pair runs once to warm up (both answers are compared), then alternately; the median is reported.',
-    '- **streamRecords** runs in a fresh process on the native server, so that its resident set size is the stream\'s alone; RSS is sampled every 1,000 rows and every 20 ms.',
+    "- **Queries.** The data is written server-side by one `INSERT ... SELECT` over `generate_series` (not timed): every entity evenly spaced over the period, one entity (`entity-0000`) holding the streamed rows; secondary indexes built after the load, then `ANALYZE`. On the embedded database `hourly_metrics` is refreshed up to 2 hours before the end, so the newest hours are read from the table (the real-time tail). The baselines are the design's own queries (ARCHITECTURE.md), hand-written. Each pair runs once to warm up (both answers are compared), then alternately; the median is reported.",
+    "- **streamRecords** runs in a fresh process on the native server, so that its resident set size is the stream's alone; RSS is sampled every 1,000 rows and every 20 ms.",
     '',
   ]
 }

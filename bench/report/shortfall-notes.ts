@@ -11,7 +11,13 @@ export function shortfallNotes(r: BenchResults): string[] {
   const missed = new Set(r.targets.filter((t) => t.met === false).map((t) => t.id))
   const comparison = (id: string) => r.comparisons.find((c) => c.id === id)
   const ratio = (id: string, of: string, to: string) => comparison(id)?.ratios.find((x) => x.of === of && x.to === to)?.value
-  const options = r.options as { entities?: number; days?: number; embeddedQueryRows?: number; embeddedStreamRows?: number; writers?: number[] }
+  const options = r.options as {
+    entities?: number
+    days?: number
+    embeddedQueryRows?: number
+    embeddedStreamRows?: number
+    writers?: number[]
+  }
   const notes: string[] = []
 
   if (missed.has('ingest-vs-copy')) {
@@ -25,27 +31,37 @@ export function shortfallNotes(r: BenchResults): string[] {
       .map((w) => ({ w, ours: comparison(`ingest.parallel-${w}`)?.entries.find((e) => e.name === 'ours')?.value }))
       .filter((x) => x.ours !== undefined)
     const naive = comparison('ingest.main')?.entries.find((e) => e.name === 'drizzle-naive')?.value
-    const parallel = best.length > 0 && naive ? ` With \`parallel\` (each chunk its own transaction, so not the default), ${best.map((b) => `${b.w} writer${b.w > 1 ? 's' : ''}: ${x2((b.ours as number) / naive)}`).join(', ')} of the naive rate (the parallel comparisons' rows/s over the main comparison's naive rate).` : ''
+    const parallel =
+      best.length > 0 && naive
+        ? ` With \`parallel\` (each chunk its own transaction, so not the default), ${best.map((b) => `${b.w} writer${b.w > 1 ? 's' : ''}: ${x2((b.ours as number) / naive)}`).join(', ')} of the naive rate (the parallel comparisons' rows/s over the main comparison's naive rate).`
+        : ''
     notes.push(
       `**Ingest vs Drizzle's naive insert (${x2(ratio('ingest.main', 'ours', 'drizzle-naive') ?? 0)}).** In this run raw COPY itself, the ceiling for one connection, is only ${ceiling ? x2(ceiling) : 'n/a'} the naive insert (../shared/DATABASES.md measured it once at 3.9x on this kind of machine): the server's work per row (the heap, four indexes including a GIN on metadata) bounds every path, and on one connection no path with upsert semantics gets past raw COPY by the factor 4x would need. Ours is at raw COPY speed; 4x would need parallel writers, which give up the single transaction.${parallel}`,
     )
   }
   if (missed.has('latest')) {
-    notes.push(`**getLatestValues (${x2(ratio('queries.native.latest', 'ours', 'hand-written') ?? 0)}).** One index probe per entity against DISTINCT ON's full scan of the entities' rows; the gap grows with rows per entity.`)
+    notes.push(
+      `**getLatestValues (${x2(ratio('queries.native.latest', 'ours', 'hand-written') ?? 0)}).** One index probe per entity against DISTINCT ON's full scan of the entities' rows; the gap grows with rows per entity.`,
+    )
   }
   if (missed.has('buckets-one')) {
-    const perHour = options.embeddedQueryRows && options.entities && options.days
-      ? (options.embeddedQueryRows - (options.embeddedStreamRows ?? 0)) / (options.entities - 1) / (options.days * 24)
-      : undefined
+    const perHour =
+      options.embeddedQueryRows && options.entities && options.days
+        ? (options.embeddedQueryRows - (options.embeddedStreamRows ?? 0)) / (options.entities - 1) / (options.days * 24)
+        : undefined
     notes.push(
       `**getTimeBuckets, one entity (${x2(ratio('queries.embedded.buckets-one', 'ours', 'hand-written') ?? 0)}).** One entity of the embedded data set has ${perHour ? perHour.toFixed(1) : 'few'} rows per hour: the raw query reads that many rows per bucket, the aggregate one row per bucket, so reading the aggregate can be at most about that much cheaper, and both queries pay the same fixed costs (planning over the chunks, the round trips; the routed query adds one catalog read for the watermark and pending changes). The aggregate pays off where buckets hold many rows: every entity, or dense series.`,
     )
   }
   if (missed.has('buckets-all')) {
-    notes.push(`**getTimeBuckets, every entity (${x2(ratio('queries.embedded.buckets-all', 'ours', 'hand-written') ?? 0)}).** The raw query aggregates every row of the range; ours reads one row per hour and entity, bounded by the limit.`)
+    notes.push(
+      `**getTimeBuckets, every entity (${x2(ratio('queries.embedded.buckets-all', 'ours', 'hand-written') ?? 0)}).** The raw query aggregates every row of the range; ours reads one row per hour and entity, bounded by the limit.`,
+    )
   }
   if (missed.has('records')) {
-    notes.push(`**getRecords.** Ours formats each time as UTC text with microseconds on the server and parses metadata from text; the hand-written query gets Dates (milliseconds only) and parsed JSON from postgres.js.`)
+    notes.push(
+      `**getRecords.** Ours formats each time as UTC text with microseconds on the server and parses metadata from text; the hand-written query gets Dates (milliseconds only) and parsed JSON from postgres.js.`,
+    )
   }
   if (missed.has('stream-rss')) {
     notes.push(`**streamRecords memory.** See the RSS before and at the peak in the single measurements.`)

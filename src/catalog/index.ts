@@ -6,5 +6,5 @@
 export { type CatalogContinuousAggregate, readContinuousAggregates } from './read-continuous-aggregates.ts'
 export { type CatalogDimension, type CatalogHypertable, readHypertables } from './read-hypertables.ts'
 export { type CatalogJob, readJobs } from './read-jobs.ts'
-export { hasUnmaterializedRows } from './unmaterialized-rows.ts'
 export { readServerInfo, type ServerInfo, versionAtLeast } from './read-server-info.ts'
+export { hasUnmaterializedRows } from './unmaterialized-rows.ts'

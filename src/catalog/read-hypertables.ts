@@ -98,7 +98,11 @@ export async function readHypertables(db: AnyPgDatabase): Promise<CatalogHyperta
   return result
 }
 
-async function readCompressionStats(db: AnyPgDatabase, schema: string, name: string): Promise<{ before: number | null; after: number | null } | undefined> {
+async function readCompressionStats(
+  db: AnyPgDatabase,
+  schema: string,
+  name: string,
+): Promise<{ before: number | null; after: number | null } | undefined> {
   // No row, or NULL sizes, while nothing is compressed.
   const [row] = await queryRows<{ before: number | null; after: number | null }>(
     db,

@@ -24,8 +24,7 @@ export async function hasUnmaterializedRows(
   const time = sql.identifier(dimension.column)
   const table = sql`${sql.identifier(aggregate.hypertableSchema)}.${sql.identifier(aggregate.hypertable)}`
   const start = aggregate.refreshPolicy?.startOffset
-  const windowStart =
-    start && !/^-?\d+$/.test(start) ? sql`and ${time} >= now() - ${start}::interval` : sql``
+  const windowStart = start && !/^-?\d+$/.test(start) ? sql`and ${time} >= now() - ${start}::interval` : sql``
   const [row] = await queryRows<{ behind: boolean }>(
     db,
     sql`select exists (select 1 from ${table} where ${time} >= coalesce(${aggregate.watermark}::timestamptz, '-infinity')

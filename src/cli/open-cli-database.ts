@@ -75,8 +75,7 @@ export async function openCliDatabase(
       where,
       embedded,
       applied,
-      close: () =>
-        (closing ??= embedded.close().finally(release)),
+      close: () => (closing ??= embedded.close().finally(release)),
     }
   } catch (error) {
     await embedded.close().catch(() => {})

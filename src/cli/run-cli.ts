@@ -1,6 +1,6 @@
 import packageJson from '../../package.json' with { type: 'json' }
-import { cliErrorLine, InterruptedError } from './cli-error-line.ts'
 import type { CliContext, Command } from './cli-context.ts'
+import { cliErrorLine, InterruptedError } from './cli-error-line.ts'
 import { grantsCommand } from './commands/grants.ts'
 import { importCommand } from './commands/import.ts'
 import { migrateCommand } from './commands/migrate.ts'
@@ -11,7 +11,15 @@ import { statusCommand } from './commands/status.ts'
 import { ExitCode, UsageError } from './usage-error.ts'
 
 /** Every command, in the order of the help. */
-export const COMMANDS: readonly Command[] = [migrateCommand, statusCommand, grantsCommand, serveCommand, seedCommand, importCommand, queryCommand]
+export const COMMANDS: readonly Command[] = [
+  migrateCommand,
+  statusCommand,
+  grantsCommand,
+  serveCommand,
+  seedCommand,
+  importCommand,
+  queryCommand,
+]
 
 const HELP = `drizzle-timescale ${packageJson.version}: a TimescaleDB toolkit for Drizzle
 

@@ -20,8 +20,7 @@ export interface NumberBounds {
 export function checkNumber(field: string, value: unknown, bounds: NumberBounds = {}): number | undefined {
   if (value === undefined) return undefined
   const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY, integer = false } = bounds
-  const ok =
-    typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value))
+  const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value))
   if (ok) return value
   const got = typeof value === 'number' ? String(value) : `a ${value === null ? 'null' : typeof value}`
   const kind = integer ? 'an integer' : 'a finite number'

@@ -1,4 +1,4 @@
-import { DEFAULT_LIMIT, MAX_LIMIT, type ClientConfig, type RetryOptions } from '../types.ts'
+import { type ClientConfig, DEFAULT_LIMIT, MAX_LIMIT, type RetryOptions } from '../types.ts'
 import { checkNumber } from './check-option.ts'
 import { resolveRetryOptions } from './retry-options.ts'
 

@@ -1,6 +1,6 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
 import postgres, { type Sql } from 'postgres'
-import { ConnectionError, ErrorCodes, TimescaleClientError, ValidationError } from '../errors.ts'
+import { ConnectionError, ErrorCodes, type TimescaleClientError, ValidationError } from '../errors.ts'
 import * as schema from '../schema/index.ts'
 import type { ClientConfig, ConnectionConfig } from '../types.ts'
 import { checkNumber, checkString } from './check-option.ts'

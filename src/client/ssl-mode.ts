@@ -29,7 +29,9 @@ export function sslOption(
 ): NonNullable<ConnectionOptions['ssl']> {
   const m = mode.trim()
   if (!(SSL_MODES as readonly string[]).includes(m)) {
-    throw new ValidationError(`${fields.mode} must be one of ${SSL_MODES.join(', ')}`, ErrorCodes.VALIDATION, { details: { field: fields.mode } })
+    throw new ValidationError(`${fields.mode} must be one of ${SSL_MODES.join(', ')}`, ErrorCodes.VALIDATION, {
+      details: { field: fields.mode },
+    })
   }
   if (m === 'disable') return false
   const system = rootCert?.trim() === 'system'
@@ -45,8 +47,12 @@ function readRootCert(path: string, field: string): string {
   try {
     return readFileSync(path, 'utf8')
   } catch (error) {
-    throw new ValidationError(`${field}: cannot read the root certificate file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`, ErrorCodes.VALIDATION, {
-      details: { field },
-    })
+    throw new ValidationError(
+      `${field}: cannot read the root certificate file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+      ErrorCodes.VALIDATION,
+      {
+        details: { field },
+      },
+    )
   }
 }

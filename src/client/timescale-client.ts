@@ -1,5 +1,6 @@
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import { ErrorCodes, TimescaleClientError } from '../errors.ts'
+import { driverOf } from '../internal/driver.ts'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import {
   deactivateEntity,
@@ -39,12 +40,11 @@ import { AcquireGate } from './acquire-gate.ts'
 import { checkNumber } from './check-option.ts'
 import { type ResolvedClientConfig, resolveClientConfig } from './client-config.ts'
 import { type ConnectionInfo, connectionInfoOf } from './connection-info.ts'
-import { type HealthCheckOptions, checkHealth } from './health-check.ts'
+import { checkHealth, type HealthCheckOptions } from './health-check.ts'
+import type { OPERATIONS, Operation, PrimaryOperation, ReplicaRead } from './operations.ts'
 import type { ReadRouter } from './replicas/read-router.ts'
-import type { Operation, OPERATIONS, PrimaryOperation, ReplicaRead } from './operations.ts'
 import { retryStream } from './retry-stream.ts'
 import { withRetry } from './with-retry.ts'
-import { driverOf } from '../internal/driver.ts'
 
 /** Seconds `close()` waits for running queries by default. */
 const DEFAULT_CLOSE_TIMEOUT_SECONDS = 5
@@ -120,7 +120,8 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
       this.#closed = init.shared.closed
     } else {
       this.#closed = new AbortController()
-      const poolSize = init.poolSize ?? postgresPoolSize(driver.name === 'postgres-js' ? driver.client : undefined) ?? init.config?.maxConnections ?? 10
+      const poolSize =
+        init.poolSize ?? postgresPoolSize(driver.name === 'postgres-js' ? driver.client : undefined) ?? init.config?.maxConnections ?? 10
       this.#gate = this.#config.acquireTimeoutMs === undefined ? undefined : new AcquireGate(poolSize, this.#config.acquireTimeoutMs)
     }
   }
@@ -288,7 +289,10 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
       if (!last) return this.#readStream((db) => streamRecords(db, entityId, range, options))
       // Resume after `last`: `to` is exclusive already; `from` is inclusive, so skip `last` itself.
       const resumed = descending ? { ...range, to: last.time } : { ...range, from: last.time }
-      return skipTime(this.#readStream((db) => streamRecords(db, entityId, resumed, options)), descending ? undefined : last.time)
+      return skipTime(
+        this.#readStream((db) => streamRecords(db, entityId, resumed, options)),
+        descending ? undefined : last.time,
+      )
     }
     return this.#guardStream(retryStream(open, this.#retryOptions('streamRecords')))
   }

@@ -1,4 +1,4 @@
-import { TimescaleClientError } from '../errors.ts'
+import type { TimescaleClientError } from '../errors.ts'
 import { isRetryable, toTimescaleError } from '../to-timescale-error.ts'
 import type { RetryOptions } from '../types.ts'
 import { abortableSleep } from './abortable-sleep.ts'

@@ -35,9 +35,7 @@ export function formatDescription(d: TimescaleDescription): string {
     )
   }
   for (const a of d.continuousAggregates) {
-    lines.push(
-      `Continuous aggregate ${a.schema}.${a.name} on ${a.hypertable} (${a.materializedOnly ? 'materialized only' : 'real-time'})`,
-    )
+    lines.push(`Continuous aggregate ${a.schema}.${a.name} on ${a.hypertable} (${a.materializedOnly ? 'materialized only' : 'real-time'})`)
   }
   if (d.jobs.length === 0) lines.push('Policies: none')
   for (const j of d.jobs) {

@@ -55,5 +55,7 @@ export interface BlobCopyClient {
 /** The PGlite instance behind `db`, or `undefined` for another driver and for a transaction. */
 export function blobCopyClientOf(db: AnyPgDatabase): BlobCopyClient | undefined {
   const driver = driverOf(db)
-  return driver.name === 'pglite' && driver.client !== null && typeof driver.client === 'object' ? (driver.client as BlobCopyClient) : undefined
+  return driver.name === 'pglite' && driver.client !== null && typeof driver.client === 'object'
+    ? (driver.client as BlobCopyClient)
+    : undefined
 }

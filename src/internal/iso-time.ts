@@ -6,8 +6,7 @@ import { type SQL, sql } from 'drizzle-orm'
  * keeps only milliseconds and guesses a zone when none is given.
  */
 
-const ISO =
-  /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,20}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/
+const ISO = /^(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2})(?::(\d{2})(?:\.(\d{1,20}))?)?(?:([Zz])|([+-])(\d{2})(?::?(\d{2}))?)$/
 /** Longest time string accepted: a full timestamp with nanoseconds and an offset is 35 characters. */
 export const MAX_TIME_TEXT_LENGTH = 48
 

@@ -1,6 +1,6 @@
 import { COPY_COLUMNS, copyText } from '../internal/copy-text.ts'
-import { findPgError } from '../internal/pg-error.ts'
 import type { BlobCopyClient } from '../internal/driver.ts'
+import { findPgError } from '../internal/pg-error.ts'
 import type { ValidRecord } from '../validation/index.ts'
 
 /*

@@ -1,7 +1,7 @@
 import type postgres from 'postgres'
 import { ErrorCodes } from '../errors.ts'
-import { COPY_COLUMNS, copyText } from '../internal/copy-text.ts'
 import { copyFromStdin } from '../internal/copy-from-stdin.ts'
+import { COPY_COLUMNS, copyText } from '../internal/copy-text.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
 import type { ValidRecord } from '../validation/index.ts'
 

@@ -16,8 +16,11 @@ import { validateEntityId } from '../validation/index.ts'
 export async function deactivateEntity(db: AnyPgDatabase, entityId: string): Promise<boolean> {
   const id = validateEntityId(entityId)
   try {
-    const rows = await queryRows(db, sql`update entities set is_active = false, updated_at = now()
-      where entity_id = ${id}::text and is_active returning entity_id`)
+    const rows = await queryRows(
+      db,
+      sql`update entities set is_active = false, updated_at = now()
+      where entity_id = ${id}::text and is_active returning entity_id`,
+    )
     return rows.length > 0
   } catch (error) {
     throw toTimescaleError(error, { operation: 'deactivateEntity' })

@@ -34,9 +34,12 @@ export async function getAggregate(
   const col = validateValueColumn(column)
   const { from, to } = validateRange(range)
   try {
-    const [row] = await queryRows(db, sql`select ${aggregateExpression(fn, col)}::float8 as result
+    const [row] = await queryRows(
+      db,
+      sql`select ${aggregateExpression(fn, col)}::float8 as result
       from time_series_data t
-      where t.entity_id = ${id}::text and t.time >= ${from}::timestamptz and t.time < ${to}::timestamptz`)
+      where t.entity_id = ${id}::text and t.time >= ${from}::timestamptz and t.time < ${to}::timestamptz`,
+    )
     return nullableNumber(row?.result)
   } catch (error) {
     throw toTimescaleError(error, { operation: 'getAggregate' })

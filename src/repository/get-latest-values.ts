@@ -25,12 +25,15 @@ export async function getLatestValues(db: AnyPgDatabase, entityIds: readonly str
   const ids = validateEntityIds(entityIds)
   if (ids.length === 0) return []
   try {
-    const rows = await queryRows(db, sql`select ${storedRecordColumns}
+    const rows = await queryRows(
+      db,
+      sql`select ${storedRecordColumns}
       from unnest(${textArrayLiteral(ids)}::text::text[]) with ordinality as e(id, ord)
       cross join lateral (
         select * from time_series_data d where d.entity_id = e.id order by d.time desc limit 1
       ) t
-      order by e.ord`)
+      order by e.ord`,
+    )
     return rows.map(toStoredRecord)
   } catch (error) {
     throw toTimescaleError(error, { operation: 'getLatestValues' })

@@ -25,9 +25,12 @@ export async function getRecords(db: AnyPgDatabase, entityId: string, range: Tim
   const id = validateEntityId(entityId)
   const { from, to, limit, order } = validateRange(range)
   try {
-    const rows = await queryRows(db, sql`select ${storedRecordColumns} from time_series_data t
+    const rows = await queryRows(
+      db,
+      sql`select ${storedRecordColumns} from time_series_data t
       where t.entity_id = ${id}::text and t.time >= ${from}::timestamptz and t.time < ${to}::timestamptz
-      order by t.time ${sql.raw(order)} limit ${limit}`)
+      order by t.time ${sql.raw(order)} limit ${limit}`,
+    )
     return rows.map(toStoredRecord)
   } catch (error) {
     throw toTimescaleError(error, { operation: 'getRecords' })

@@ -6,11 +6,11 @@ import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
 import type { TimeBucketOptions, TimeBucketResult, TimeRange } from '../types.ts'
 import {
+  invalid,
+  minimumMicroseconds,
   type ValidInterval,
   type ValidRange,
   type ValidTimeBucketOptions,
-  invalid,
-  minimumMicroseconds,
   validateEntityId,
   validateInterval,
   validateRange,
@@ -153,10 +153,7 @@ function checkGapFillSize(width: ValidInterval, range: ValidRange): void {
 // The Apache edition has no working time_bucket_gapfill, and over an empty range it silently
 // returns no rows instead of failing: check the license first (a cheap GUC read).
 async function requireTimescaleLicense(db: AnyPgDatabase): Promise<void> {
-  const [row] = await queryRows<{ license: string | null }>(
-    db,
-    sql`select current_setting('timescaledb.license', true) as license`,
-  )
+  const [row] = await queryRows<{ license: string | null }>(db, sql`select current_setting('timescaledb.license', true) as license`)
   const license = row?.license ?? null
   if (license !== 'timescale') {
     throw new QueryError(

@@ -94,7 +94,7 @@ async function lookUp(db: AnyPgDatabase): Promise<HourlyMetrics | null> {
   const aggregate = (await readContinuousAggregates(db)).find(
     (a) => a.name === 'hourly_metrics' && a.hypertable === 'time_series_data' && a.schema === a.hypertableSchema,
   )
-  if (!aggregate || !aggregate.finalized || aggregate.materializedOnly) return null
+  if (!aggregate?.finalized || aggregate.materializedOnly) return null
   const qualified = (name: string) => sql`to_regclass(format('%I.%I', ${aggregate.schema}::text, ${name}::text))`
   const [visible] = await queryRows<{ ok: boolean; trigger_check: boolean }>(
     db,
@@ -119,9 +119,7 @@ async function freshness(db: AnyPgDatabase, m: HourlyMetrics, range: ValidRange)
     sql`exists (select 1 from _timescaledb_catalog.${sql.identifier(log)} l, w
       where l.${sql.identifier(column)} = ${id}::int and l.lowest_modified_value < least(w.wm, ${internal(range.to)})
         and l.greatest_modified_value >= ${internal(range.from)})`
-  const trigger = m.hasTriggerCheck
-    ? sql`_timescaledb_functions.has_invalidation_trigger(to_regclass('time_series_data'))`
-    : sql`true`
+  const trigger = m.hasTriggerCheck ? sql`_timescaledb_functions.has_invalidation_trigger(to_regclass('time_series_data'))` : sql`true`
   const [row] = await queryRows<{ covered: boolean; clean: boolean; watermark: string | null }>(
     db,
     sql`with w as (select _timescaledb_functions.cagg_watermark(${m.matId}::int) as wm)

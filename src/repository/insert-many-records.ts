@@ -1,15 +1,15 @@
 import { type SQL, sql } from 'drizzle-orm'
 import { BatchError, ErrorCodes } from '../errors.ts'
-import { floatArrayLiteral, textArrayLiteral } from '../internal/pg-array-literal.ts'
 import { blobCopyClientOf, driverOf, postgresJsClientOf } from '../internal/driver.ts'
+import { floatArrayLiteral, textArrayLiteral } from '../internal/pg-array-literal.ts'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
 import type { BatchResult, InsertManyOptions, TimeSeriesRecord } from '../types.ts'
-import { type ValidRecord, batchValidationError, checkRecords, validateInsertManyOptions } from '../validation/index.ts'
+import { batchValidationError, checkRecords, type ValidRecord, validateInsertManyOptions } from '../validation/index.ts'
 import { invalid } from '../validation/invalid.ts'
+import { blobCopyInsert } from './blob-copy-insert.ts'
 import { copyInsert } from './copy-insert.ts'
 import { beginGuarded, copyUpsert } from './copy-upsert.ts'
-import { blobCopyInsert } from './blob-copy-insert.ts'
 import { upsertOnConflict } from './stored-record.ts'
 
 /**
@@ -70,8 +70,7 @@ export async function insertManyRecords(
 
   const copy = pool === undefined || method === 'unnest' ? undefined : method === 'copy' ? copyUpsert : copyInsert
   const blobCopy = method !== 'auto' ? undefined : blobCopyClientOf(db)
-  const writeOne = (chunk: ValidRecord[]) =>
-    copy && pool ? copy(pool, [chunk]) : db.execute(upsertChunk(chunk)).then(() => undefined)
+  const writeOne = (chunk: ValidRecord[]) => (copy && pool ? copy(pool, [chunk]) : db.execute(upsertChunk(chunk)).then(() => undefined))
   try {
     if (chunks.length === 0) {
       // nothing to write

@@ -21,9 +21,12 @@ export async function listEntities(db: AnyPgDatabase, options?: ListEntitiesOpti
   if (entityType !== undefined) filters.push(sql`e.entity_type = ${entityType}::text`)
   if (isActive !== undefined) filters.push(sql`e.is_active = ${isActive}::boolean`)
   try {
-    const rows = await queryRows(db, sql`select ${entityColumns} from entities e
+    const rows = await queryRows(
+      db,
+      sql`select ${entityColumns} from entities e
       where ${sql.join(filters, sql` and `)}
-      order by e.entity_id limit ${limit} offset ${offset}`)
+      order by e.entity_id limit ${limit} offset ${offset}`,
+    )
     return rows.map(toEntityRecord)
   } catch (error) {
     throw toTimescaleError(error, { operation: 'listEntities' })

@@ -57,9 +57,12 @@ async function* pages(
     const window = order === 'asc' ? sql`${after} and t.time < ${to}` : sql`t.time >= ${from} and ${before}`
     let rows: Record<string, unknown>[]
     try {
-      rows = await queryRows(db, sql`select ${storedRecordColumns} from time_series_data t
+      rows = await queryRows(
+        db,
+        sql`select ${storedRecordColumns} from time_series_data t
         where t.entity_id = ${id}::text and ${window}
-        order by t.time ${sql.raw(order)} limit ${pageSize}`)
+        order by t.time ${sql.raw(order)} limit ${pageSize}`,
+      )
     } catch (error) {
       throw toTimescaleError(error, { operation: 'streamRecords' })
     }

@@ -28,11 +28,14 @@ export async function upsertEntity(db: AnyPgDatabase, entity: EntityInput): Prom
   if (input.metadata !== undefined) updates.push(sql`metadata = excluded.metadata`)
   updates.push(sql`updated_at = now()`)
   try {
-    const [row] = await queryRows(db, sql`insert into entities as e (entity_id, entity_type, name, is_active, metadata)
+    const [row] = await queryRows(
+      db,
+      sql`insert into entities as e (entity_id, entity_type, name, is_active, metadata)
       values (${id}::text, ${input.entity_type}::text, ${input.name ?? null}::text, ${input.is_active ?? true}::boolean,
         ${input.metadata ?? null}::text::jsonb)
       on conflict (entity_id) do update set ${sql.join(updates, sql`, `)}
-      returning ${entityColumns}`)
+      returning ${entityColumns}`,
+    )
     if (!row) throw new Error('upsert returned no row')
     return toEntityRecord(row)
   } catch (error) {

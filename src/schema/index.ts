@@ -1,3 +1,3 @@
-export { entities, type Entity, type NewEntity } from './entities.ts'
-export { hourlyMetrics, type HourlyMetricsRow } from './hourly-metrics.ts'
-export { timeSeriesData, type Metadata, type TimeSeriesInsert, type TimeSeriesRow } from './time-series-data.ts'
+export { type Entity, entities, type NewEntity } from './entities.ts'
+export { type HourlyMetricsRow, hourlyMetrics } from './hourly-metrics.ts'
+export { type Metadata, type TimeSeriesInsert, type TimeSeriesRow, timeSeriesData } from './time-series-data.ts'

@@ -13,8 +13,7 @@ export function validateListEntitiesOptions(input: unknown): {
 } {
   const options = validateOptions(input, KEYS)
   return {
-    entityType:
-      options.entityType === undefined ? undefined : validateText(options.entityType, 'entityType', { maxLength: MAX_ID_LENGTH }),
+    entityType: options.entityType === undefined ? undefined : validateText(options.entityType, 'entityType', { maxLength: MAX_ID_LENGTH }),
     isActive: validateBoolean(options.isActive, 'isActive'),
     limit: validateLimit(options.limit, 'limit', DEFAULT_LIMIT),
     offset: validateInteger(options.offset, 'offset', 0, Number.MAX_SAFE_INTEGER, 0),

@@ -43,19 +43,25 @@ function walk(value: unknown, path: string, depth: number, ancestors: Set<object
     case 'string': {
       const reason = unsafeTextReason(value)
       if (reason) throw invalid(path, reason)
-      return spend(value.length + 2)
+      spend(value.length + 2)
+      return
     }
     case 'number':
       if (!Number.isFinite(value)) throw invalid(path, 'must be a finite number (JSON has no NaN or Infinity)')
-      return spend(1)
+      spend(1)
+      return
     case 'boolean':
-      return spend(4)
+      spend(4)
+      return
     case 'object':
       break
     default:
       throw invalid(path, `cannot be stored as JSON: it is ${kindOf(value)}`)
   }
-  if (value === null) return spend(4)
+  if (value === null) {
+    spend(4)
+    return
+  }
   if (ancestors.has(value)) throw invalid(path, 'is a circular reference')
   if (depth > MAX_METADATA_DEPTH) throw invalid(path, `is nested deeper than ${MAX_METADATA_DEPTH} levels`)
   ancestors.add(value)

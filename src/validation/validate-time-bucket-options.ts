@@ -14,8 +14,14 @@ export interface ValidTimeBucketOptions {
   limit: number
 }
 
-const KEYS = ['aggregateFunction', 'aggregateColumn', 'timeZone', 'gapFill', 'order', 'limit'] as const satisfies
-  readonly (keyof TimeBucketOptions)[]
+const KEYS = [
+  'aggregateFunction',
+  'aggregateColumn',
+  'timeZone',
+  'gapFill',
+  'order',
+  'limit',
+] as const satisfies readonly (keyof TimeBucketOptions)[]
 
 /** Checks the options of `getTimeBuckets`; defaults `avg` of `value`, UTC, no gap filling, newest first, 1000 buckets. */
 export function validateTimeBucketOptions(input: unknown): ValidTimeBucketOptions {
@@ -27,8 +33,7 @@ export function validateTimeBucketOptions(input: unknown): ValidTimeBucketOption
   return {
     aggregateFunction:
       options.aggregateFunction === undefined ? 'avg' : validateAggregateFunction(options.aggregateFunction, 'aggregateFunction'),
-    aggregateColumn:
-      options.aggregateColumn === undefined ? 'value' : validateValueColumn(options.aggregateColumn, 'aggregateColumn'),
+    aggregateColumn: options.aggregateColumn === undefined ? 'value' : validateValueColumn(options.aggregateColumn, 'aggregateColumn'),
     timeZone: options.timeZone === undefined ? undefined : validateTimeZone(options.timeZone, 'timeZone'),
     gapFill,
     order: validateSortOrder(options.order, 'order', 'desc'),

@@ -20,7 +20,14 @@ test('bun run bench --smoke: every contender writes the same rows and answers th
   const committed = join(root, 'BENCHMARKS.md')
   const before = existsSync(committed) ? statSync(committed).mtimeMs : undefined
   try {
-    const args = ['bench/run.ts', '--smoke', '--out', out, ...(nativeUrl ? ['--native-url', nativeUrl] : ['--no-native']), ...(tslUrl ? ['--tsl-url', tslUrl] : ['--no-tsl'])]
+    const args = [
+      'bench/run.ts',
+      '--smoke',
+      '--out',
+      out,
+      ...(nativeUrl ? ['--native-url', nativeUrl] : ['--no-native']),
+      ...(tslUrl ? ['--tsl-url', tslUrl] : ['--no-tsl']),
+    ]
     const child = Bun.spawn([process.execPath, ...args], { cwd: root, stdout: 'pipe', stderr: 'pipe' })
     const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited])
     if (code !== 0) console.error(stderr)
@@ -30,15 +37,43 @@ test('bun run bench --smoke: every contender writes the same rows and answers th
     const results = JSON.parse(readFileSync(join(out, 'bench-results.json'), 'utf8')) as BenchResults
     expect(results.mode).toBe('smoke')
     const ids = results.comparisons.map((c) => c.id)
-    expect(ids).toEqual(expect.arrayContaining(['ingest.embedded', 'queries.embedded.latest', 'queries.embedded.buckets-one', 'queries.embedded.buckets-all', 'queries.embedded.records', 'queries.embedded.stream']))
+    expect(ids).toEqual(
+      expect.arrayContaining([
+        'ingest.embedded',
+        'queries.embedded.latest',
+        'queries.embedded.buckets-one',
+        'queries.embedded.buckets-all',
+        'queries.embedded.records',
+        'queries.embedded.stream',
+      ]),
+    )
     if (nativeUrl) {
-      expect(ids).toEqual(expect.arrayContaining(['ingest.main', 'ingest.conflicts', 'ingest.paths', 'queries.native.latest', 'queries.native.records', 'queries.native.stream']))
+      expect(ids).toEqual(
+        expect.arrayContaining([
+          'ingest.main',
+          'ingest.conflicts',
+          'ingest.paths',
+          'queries.native.latest',
+          'queries.native.records',
+          'queries.native.stream',
+        ]),
+      )
       const main = results.comparisons.find((c) => c.id === 'ingest.main')
       expect(main?.entries.map((e) => e.name)).toEqual(['ours', 'raw-copy', 'drizzle-naive', 'design-values'])
     }
     if (tslUrl) {
       expect(ids).toEqual(
-        expect.arrayContaining(['ingest.native-tsl.main', 'ingest.native-tsl.conflicts', 'queries.native-tsl.latest', 'queries.native-tsl.buckets-one', 'queries.native-tsl.buckets-all', 'queries.native-tsl.records', 'queries.native-tsl.stream', 'queries.native-tsl.compressed-records', 'queries.native-tsl.compressed-buckets']),
+        expect.arrayContaining([
+          'ingest.native-tsl.main',
+          'ingest.native-tsl.conflicts',
+          'queries.native-tsl.latest',
+          'queries.native-tsl.buckets-one',
+          'queries.native-tsl.buckets-all',
+          'queries.native-tsl.records',
+          'queries.native-tsl.stream',
+          'queries.native-tsl.compressed-records',
+          'queries.native-tsl.compressed-buckets',
+        ]),
       )
       // On 2.29 the buckets are answered from hourly_metrics: the check is part of the comparison.
       for (const id of ['queries.native-tsl.buckets-one', 'queries.native-tsl.buckets-all']) {

@@ -26,7 +26,11 @@ afterAll(() => rmSync(folder, { recursive: true, force: true }))
 
 describe('usage errors: exit 2, one line', () => {
   test('an unknown command lists the commands', async () => {
-    expectOneLine(await runCli(['frobnicate']), 2, /unknown command 'frobnicate' \(commands: migrate, status, grants, serve, seed, import, query/)
+    expectOneLine(
+      await runCli(['frobnicate']),
+      2,
+      /unknown command 'frobnicate' \(commands: migrate, status, grants, serve, seed, import, query/,
+    )
   })
   test('an unknown option names it', async () => {
     expectOneLine(await runCli(['status', '--colour']), 2, /status: unknown option --colour/)

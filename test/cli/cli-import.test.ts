@@ -114,9 +114,18 @@ for (const target of targets) {
       expect(reported.map((l) => l.slice(0, l.indexOf(':')))).toEqual(['line 2', 'line 4', 'line 5', 'line 7'])
       expect(reported[1]).toBe('line 4: value must be a number, not a string')
       expect(reported[3]).toMatch(/^line 7: valu2 is not a field of a record/)
-      const lines = readFileSync(rejects, 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l))
+      const lines = readFileSync(rejects, 'utf8')
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l))
       expect(lines[0]).toMatchObject({ _line: 2, _raw: '{bad json' })
-      expect(lines[1]).toEqual({ _line: 4, _error: 'value must be a number, not a string', entity_id: 'nd-1', time: '2024-01-15T10:31:00Z', value: 'x' })
+      expect(lines[1]).toEqual({
+        _line: 4,
+        _error: 'value must be a number, not a string',
+        entity_id: 'nd-1',
+        time: '2024-01-15T10:31:00Z',
+        value: 'x',
+      })
       expect(lines[2]).toMatchObject({ _line: 5, _error: 'not a JSON object but an array', _raw: '[1,2]' })
       expect(await rows('nd-')).toEqual([
         { entity_id: 'nd-1', time: '2024-01-15T10:30:00.000000Z', value: 1, value2: null, metadata: { a: 1 } },
@@ -131,7 +140,9 @@ for (const target of targets) {
       const file = join(folder, 'big.ndjson')
       const lines: string[] = []
       for (let i = 0; i < 12_000; i++) {
-        lines.push(JSON.stringify({ entity_id: `big-${i % 10}`, time: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(), value: i }))
+        lines.push(
+          JSON.stringify({ entity_id: `big-${i % 10}`, time: new Date(Date.UTC(2024, 0, 1) + i * 60_000).toISOString(), value: i }),
+        )
       }
       lines.push(JSON.stringify({ entity_id: 'big-9', time: new Date(Date.UTC(2024, 0, 1) + 11_999 * 60_000).toISOString(), value: -1 }))
       writeFileSync(file, `${lines.join('\n')}\n`)
@@ -187,8 +198,10 @@ test.if(script !== null)('on a terminal, import draws a progress bar in place an
     })
     const output = await new Response(child.stdout).text()
     await child.exited
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the progress line is drawn with ANSI escapes.
     expect(output).toMatch(/\r\x1b\[2Kimport \S+data\.csv {2}\[[█░]{24}\] \d+% {2}\d+ rows {2}[\d,]+ rows\/s/)
     expect(output).toContain('\r\x1b[2Kline 8: 4 fields where the header has 5\r\n')
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the progress line is drawn with ANSI escapes.
     expect(output).toMatch(/\r\x1b\[2Kimport \S+data\.csv: 7 rows, 4 rejected in \d+\.\d s/)
   } finally {
     await t.close()

@@ -19,7 +19,11 @@ function projectFolder(): string {
   mkdirSync(join(folder, 'meta'))
   writeFileSync(
     join(folder, 'meta/_journal.json'),
-    JSON.stringify({ version: '7', dialect: 'postgresql', entries: [{ idx: 0, version: '7', when: 1700000000000, tag: '0000_devices', breakpoints: true }] }),
+    JSON.stringify({
+      version: '7',
+      dialect: 'postgresql',
+      entries: [{ idx: 0, version: '7', when: 1700000000000, tag: '0000_devices', breakpoints: true }],
+    }),
   )
   writeFileSync(join(folder, '0000_devices.sql'), 'CREATE TABLE "devices" ("entity_id" text PRIMARY KEY, "site" text NOT NULL);')
   return folder
@@ -76,7 +80,10 @@ for (const target of targets) {
           /^ {2}public\.hourly_metrics +time_series_data +real-time +never refreshed +- +job 1002: 1 day to 01:00:00 ago, every 01:00:00$/m,
         )
         // The embedded database has no scheduler; a native server's may have run the job already.
-        const run1000 = target.kind === 'embedded' ? '- +never ran +0\\/0' : '(- +never ran +0\\/0|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ +Success +1\\/0)'
+        const run1000 =
+          target.kind === 'embedded'
+            ? '- +never ran +0\\/0'
+            : '(- +never ran +0\\/0|\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ +Success +1\\/0)'
         expect(run.stdout).toMatch(new RegExp(`^ +1000 +policy_compression +public\\.time_series_data +12:00:00 +${run1000}`, 'm'))
       } else {
         expect(run.stdout).toContain('Apache edition: no compression, continuous aggregates or policies')
@@ -92,7 +99,14 @@ for (const target of targets) {
       expect(status.timescaledbVersion).toMatch(/^2\.\d+/)
       expect(status.collectedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$/)
       const [h] = status.hypertables
-      expect(h).toMatchObject({ schema: 'public', name: 'time_series_data', chunkInterval: '1 day', hashPartitions: 4, chunks: 0, compressedChunks: 0 })
+      expect(h).toMatchObject({
+        schema: 'public',
+        name: 'time_series_data',
+        chunkInterval: '1 day',
+        hashPartitions: 4,
+        chunks: 0,
+        compressedChunks: 0,
+      })
       expect(h?.totalBytes).toBeGreaterThan(0)
       expect(h?.compression).toEqual({ enabled: target.license === 'timescale', beforeBytes: null, afterBytes: null, ratio: null })
       const policies = status.jobs.filter((j) => j.id >= 1000).map((j) => j.procedure.replace(/^.*\./, ''))

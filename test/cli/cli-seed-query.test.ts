@@ -38,7 +38,9 @@ for (const target of targets) {
     test('seed writes the entities and the records of the four use cases, with progress', async () => {
       const run = await runCli([...SEED, ...t.args], t.env)
       expect(run.code).toBe(0)
-      expect(run.stdout).toContain('8 entities (iot, servers, apps, industrial), 2,304 records from 2024-01-14T00:10:00.000Z to 2024-01-16T00:00:00.000Z')
+      expect(run.stdout).toContain(
+        '8 entities (iot, servers, apps, industrial), 2,304 records from 2024-01-14T00:10:00.000Z to 2024-01-16T00:00:00.000Z',
+      )
       expect(run.stderr).toMatch(/^seed: 2,304 rows in \d+\.\d s \(\d[\d,]* rows\/s\)$/m)
       const counts = await t.withDb((db) =>
         queryRows<{ entity_type: string; entities: number; records: number }>(

@@ -23,14 +23,18 @@ for (const target of embedded) {
 
     test('an empty database, and a quiet one whose rows are all outside the refresh window, pass', async () => {
       expect((await runCli(['status', '--check', ...t.args], t.env)).code).toBe(0)
-      await t.withDb((db) => db.execute(sql`insert into time_series_data (entity_id, time, value) values ('chk', now() - interval '3 days', 1)`))
+      await t.withDb((db) =>
+        db.execute(sql`insert into time_series_data (entity_id, time, value) values ('chk', now() - interval '3 days', 1)`),
+      )
       const run = await runCli(['status', '--check', ...t.args], t.env)
       expect(run.stdout).not.toContain('Problems')
       expect(run.code).toBe(0)
     })
 
     test('rows 6 hours old never materialized: exit 4 naming the aggregate; after a refresh: exit 0', async () => {
-      await t.withDb((db) => db.execute(sql`insert into time_series_data (entity_id, time, value) values ('chk', now() - interval '6 hours', 2)`))
+      await t.withDb((db) =>
+        db.execute(sql`insert into time_series_data (entity_id, time, value) values ('chk', now() - interval '6 hours', 2)`),
+      )
       const behind = await runCli(['status', '--check', ...t.args], t.env)
       expect(behind.code).toBe(4)
       expect(behind.stdout).toMatch(

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { formatBytes, formatDuration, formatTable } from '../../src/cli/format-table.ts'
-import { sparkline } from '../../src/cli/sparkline.ts'
 import { seededRandom } from '../../src/cli/seed/seeded-random.ts'
+import { sparkline } from '../../src/cli/sparkline.ts'
 
 describe('sparkline', () => {
   test('maps lowest to ▁ and highest to █, an empty bucket to a space', () => {
@@ -11,7 +11,10 @@ describe('sparkline', () => {
     expect(sparkline([])).toBe('')
   })
   test('averages neighbours down to the width', () => {
-    const line = sparkline(Array.from({ length: 1000 }, (_, i) => i), 50)
+    const line = sparkline(
+      Array.from({ length: 1000 }, (_, i) => i),
+      50,
+    )
     expect(line).toHaveLength(50)
     expect(line[0]).toBe('▁')
     expect(line.at(-1)).toBe('█')
@@ -20,9 +23,15 @@ describe('sparkline', () => {
 
 describe('table and units', () => {
   test('columns padded to the widest cell, numbers right-aligned', () => {
-    expect(formatTable([{ header: 'name' }, { header: 'n', align: 'right' }], [['a', '1'], ['bbb', '22']])).toBe(
-      'name   n\na      1\nbbb   22',
-    )
+    expect(
+      formatTable(
+        [{ header: 'name' }, { header: 'n', align: 'right' }],
+        [
+          ['a', '1'],
+          ['bbb', '22'],
+        ],
+      ),
+    ).toBe('name   n\na      1\nbbb   22')
   })
   test('bytes like pg_size_pretty, durations short', () => {
     expect(formatBytes(8192)).toBe('8192 bytes')

@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import { Readable } from 'node:stream'
 import { checkCsvHeader, recordFromCsv, recordFromJsonLine } from '../../src/cli/import/csv-record.ts'
-import { type ImportRow, ImportReader } from '../../src/cli/import/import-reader.ts'
+import { ImportReader, type ImportRow } from '../../src/cli/import/import-reader.ts'
 
 const header = checkCsvHeader(['entity_id', 'time', 'value', 'value2', 'metadata'])
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'bun:test'
-import { ProgressReporter, formatClock } from '../../src/cli/progress-reporter.ts'
+import { formatClock, ProgressReporter } from '../../src/cli/progress-reporter.ts'
 
 /** A stream that records what is written, and a clock the test moves. */
 function fakes(isTTY: boolean, columns?: number) {
@@ -21,9 +21,7 @@ describe('ProgressReporter on a TTY', () => {
     const p = f.reporter()
     f.tick(2000)
     p.update({ rows: 10_000, done: 250, total: 1000 })
-    expect(f.writes).toEqual([
-      '\r\x1b[2Kimport data.csv  [██████░░░░░░░░░░░░░░░░░░] 25%  10,000 rows  5,000 rows/s  ETA 0:06',
-    ])
+    expect(f.writes).toEqual(['\r\x1b[2Kimport data.csv  [██████░░░░░░░░░░░░░░░░░░] 25%  10,000 rows  5,000 rows/s  ETA 0:06'])
   })
 
   test('renders at most every 100 ms, and finish() replaces the bar with a summary line', () => {
@@ -92,6 +90,7 @@ describe('ProgressReporter when not a TTY', () => {
       'import data.csv: 800 rows, 200 rows/s, 3 rejected, 80%, ETA 0:01\n',
       'import data.csv: 1,000 rows, 3 rejected in 4.0 s (250 rows/s)\n',
     ])
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: no carriage return or ANSI escape may be written.
     expect(f.writes.join('')).not.toMatch(/[\r\x1b]/)
   })
 

@@ -42,11 +42,14 @@ test('the root barrel exports the client, factory, repository, errors, types, mi
 })
 
 test('importing the package opens nothing: the embedded build is loaded only by ClientFactory.embedded()', async () => {
-  const child = Bun.spawn(['bun', '-e', "await import('./src/index.ts'); console.log(Object.keys(require.cache).some((k) => k.includes('pglite')))"], {
-    cwd: `${import.meta.dir}/../..`,
-    env: { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
-    stdout: 'pipe',
-  })
+  const child = Bun.spawn(
+    ['bun', '-e', "await import('./src/index.ts'); console.log(Object.keys(require.cache).some((k) => k.includes('pglite')))"],
+    {
+      cwd: `${import.meta.dir}/../..`,
+      env: { ...process.env, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' },
+      stdout: 'pipe',
+    },
+  )
   expect(await child.exited).toBe(0)
   expect((await new Response(child.stdout).text()).trim()).toBe('false')
 })

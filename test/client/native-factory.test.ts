@@ -79,7 +79,14 @@ describe.if(native !== undefined)('ClientFactory on the native server', () => {
   })
 
   test('fromEnvironment uses DATABASE_URL, else PGHOST/PGPORT/PGDATABASE/PGUSER/PGPASSWORD/PGSSLMODE', async () => {
-    const none = { PGHOST: undefined, PGPORT: undefined, PGDATABASE: undefined, PGUSER: undefined, PGPASSWORD: undefined, PGSSLMODE: undefined }
+    const none = {
+      PGHOST: undefined,
+      PGPORT: undefined,
+      PGDATABASE: undefined,
+      PGUSER: undefined,
+      PGPASSWORD: undefined,
+      PGSSLMODE: undefined,
+    }
     await withEnv({ ...none, DATABASE_URL: url.href }, async () => {
       await using client = await ClientFactory.fromEnvironment()
       expect((await client.healthCheck()).database).toBe(url.pathname.slice(1))

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { ClientFactory } from '../../src/client/index.ts'
 import { ValidationError } from '../../src/errors.ts'
 import type { TimeSeriesRecord } from '../../src/types.ts'
-import { type TargetClient, openClient, targets } from './client-targets.ts'
+import { openClient, type TargetClient, targets } from './client-targets.ts'
 
 const DAY = { from: '2024-01-15T00:00:00Z', to: '2024-01-16T00:00:00Z' }
 

@@ -2,7 +2,7 @@ import { describe, expect, test } from 'bun:test'
 import postgres from 'postgres'
 import { retryDelay } from '../../src/client/retry-options.ts'
 import { withRetry } from '../../src/client/with-retry.ts'
-import { ConnectionError, ErrorCodes, QueryError, TimescaleClientError, ValidationError } from '../../src/errors.ts'
+import { ConnectionError, ErrorCodes, QueryError, type TimescaleClientError, ValidationError } from '../../src/errors.ts'
 import { closedPort } from './closed-port.ts'
 
 // Errors shaped exactly as postgres.js and Node throw them.
@@ -16,19 +16,21 @@ const refused = () =>
   })
 const connectionClosed = () =>
   Object.assign(new Error('write CONNECTION_CLOSED 127.0.0.1:5432'), { code: 'CONNECTION_CLOSED', errno: 'CONNECTION_CLOSED' })
-const pgError = (code: string, message: string) =>
-  new postgres.PostgresError({ severity: 'ERROR', code, message } as unknown as string)
+const pgError = (code: string, message: string) => new postgres.PostgresError({ severity: 'ERROR', code, message } as unknown as string)
 
 const fast = { retryBaseDelayMs: 1, retryMaxDelayMs: 2 }
 
 /** Runs withRetry over a function that throws `errors` in turn, then returns 'ok'. */
 async function attempt(errors: Error[], options = {}) {
   let calls = 0
-  const run = withRetry(async () => {
-    const error = errors[calls++]
-    if (error) throw error
-    return 'ok'
-  }, { ...fast, ...options })
+  const run = withRetry(
+    async () => {
+      const error = errors[calls++]
+      if (error) throw error
+      return 'ok'
+    },
+    { ...fast, ...options },
+  )
   const outcome = await run.then(
     (value) => ({ value, error: undefined }),
     (error: unknown) => ({ value: undefined, error: error as TimescaleClientError }),

@@ -10,7 +10,19 @@ import { ClientFactory, type PostgresTimescaleDatabase, type TimescaleClient } f
 import { ErrorCodes, QueryError } from '../../src/errors.ts'
 import { queryRows } from '../../src/internal/query-rows.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
-import { adminPool, bounded, createSlowRowTrigger, makeRecords, outcome, type PlainRecord, report, sleep, stuckSessions, tally, withParams } from './support.ts'
+import {
+  adminPool,
+  bounded,
+  createSlowRowTrigger,
+  makeRecords,
+  outcome,
+  type PlainRecord,
+  report,
+  sleep,
+  stuckSessions,
+  tally,
+  withParams,
+} from './support.ts'
 
 const native = targets.find((t) => t.kind === 'native')
 const POLL_CAP_MS = 20_000
@@ -28,7 +40,15 @@ describe.if(native !== undefined)('statement_timeout and pg_cancel_backend durin
   }
   const pid = async (client: TimescaleClient<PostgresTimescaleDatabase>) =>
     (await queryRows<{ pid: number }>(client.db, sql`select pg_backend_pid() as pid`))[0]?.pid
-  const slow = (time: string): PlainRecord => ({ entity_id: 'zz-slow-row', time, value: 1, value2: null, value3: null, value4: null, metadata: null })
+  const slow = (time: string): PlainRecord => ({
+    entity_id: 'zz-slow-row',
+    time,
+    value: 1,
+    value2: null,
+    value3: null,
+    value4: null,
+    metadata: null,
+  })
 
   beforeAll(async () => {
     t = await (native as NonNullable<typeof native>).open()
@@ -73,7 +93,12 @@ describe.if(native !== undefined)('statement_timeout and pg_cancel_backend durin
     const after = await tally(t.db, prefix, [...before, ...more])
     expect(after).toMatchObject({ found: before.length + 1000, duplicates: 0, lost: 0 })
     expect(after.digest.md5).toBe(after.expected.md5)
-    report({ fault, runs: 2, ...after, note: `the failed call (${failedRows.toLocaleString('en')} records) left nothing; the next call on the same backend wrote 1,000 rows` })
+    report({
+      fault,
+      runs: 2,
+      ...after,
+      note: `the failed call (${failedRows.toLocaleString('en')} records) left nothing; the next call on the same backend wrote 1,000 rows`,
+    })
   }
 
   test('statement_timeout in the middle of the upsert: QUERY_TIMEOUT, rolled back, same connection reusable', async () => {
@@ -85,7 +110,15 @@ describe.if(native !== undefined)('statement_timeout and pg_cancel_backend durin
     await client.insertManyRecords(before)
     // 50,000 new rows and updates, the slow row last: the upsert has written most of them when the timeout hits.
     const batch = [...makeRecords('st-', 50_000, { entities: 50, salt: 7 }), slow('2024-03-01T00:00:00Z')]
-    await expectRolledBack(client, app, 'st-', before, () => client.insertManyRecords(batch, { chunkSize: 60_000, method: 'copy' }), batch.length, 'statement_timeout mid-upsert')
+    await expectRolledBack(
+      client,
+      app,
+      'st-',
+      before,
+      () => client.insertManyRecords(batch, { chunkSize: 60_000, method: 'copy' }),
+      batch.length,
+      'statement_timeout mid-upsert',
+    )
   }, 30_000)
 
   for (const phase of ['upsert', 'copy'] as const) {
@@ -113,7 +146,16 @@ describe.if(native !== undefined)('statement_timeout and pg_cancel_backend durin
         expect(cancelled).toBe(true)
       }
       const fault = `pg_cancel_backend during the ${phase === 'copy' ? 'COPY' : 'upsert'}`
-      await expectRolledBack(client, app, prefix, before, () => client.insertManyRecords(batch, { chunkSize: 100_000, ...(phase === 'upsert' ? { method: 'copy' as const } : {}) }), batch.length, fault, cancel)
+      await expectRolledBack(
+        client,
+        app,
+        prefix,
+        before,
+        () => client.insertManyRecords(batch, { chunkSize: 100_000, ...(phase === 'upsert' ? { method: 'copy' as const } : {}) }),
+        batch.length,
+        fault,
+        cancel,
+      )
     }, 30_000)
   }
 })

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { ClientFactory, type TimescaleClient } from '../../src/client/index.ts'
 import { type AnyPgDatabase, queryRows } from '../../src/internal/query-rows.ts'
-import { type TestDatabase, hasTsl, targets } from '../support/targets.ts'
+import { hasTsl, type TestDatabase, targets } from '../support/targets.ts'
 import { makeRecords, type PlainRecord, report, tally } from './support.ts'
 
 for (const target of targets) {
@@ -27,8 +27,13 @@ for (const target of targets) {
 
     const compressedChunks = async () =>
       Number(
-        (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from timescaledb_information.chunks
-          where hypertable_name = 'time_series_data' and is_compressed`))[0]?.n,
+        (
+          await queryRows<{ n: number }>(
+            t.db,
+            sql`select count(*)::int as n from timescaledb_information.chunks
+          where hypertable_name = 'time_series_data' and is_compressed`,
+          )
+        )[0]?.n,
       )
 
     test('upserts into compressed chunks: new keys and existing keys, by insertRecord and insertManyRecords, end exact', async () => {
@@ -65,19 +70,25 @@ for (const target of targets) {
     test('late data older than the aggregate watermark shows up after a refresh', async () => {
       const hour = (h: number) => `2024-02-10T${String(h).padStart(2, '0')}:00:00Z`
       const at = (h: number, m: number) => `2024-02-10T${String(h).padStart(2, '0')}:${String(m).padStart(2, '0')}:00.000000Z`
-      await client.insertManyRecords(Array.from({ length: 6 }, (_, i) => ({ entity_id: 'late-1', time: at(1 + (i % 3), i * 5), value: 10 })))
+      await client.insertManyRecords(
+        Array.from({ length: 6 }, (_, i) => ({ entity_id: 'late-1', time: at(1 + (i % 3), i * 5), value: 10 })),
+      )
       await t.db.execute(sql`call refresh_continuous_aggregate('hourly_metrics', '2024-02-10T00:00:00Z', '2024-02-11T00:00:00Z')`)
-      const watermark = (await queryRows<{ w: string }>(
-        t.db,
-        sql`select _timescaledb_functions.to_timestamp(_timescaledb_functions.cagg_watermark(mat_hypertable_id))::text as w
+      const watermark = (
+        await queryRows<{ w: string }>(
+          t.db,
+          sql`select _timescaledb_functions.to_timestamp(_timescaledb_functions.cagg_watermark(mat_hypertable_id))::text as w
             from _timescaledb_catalog.continuous_agg where user_view_name = 'hourly_metrics'`,
-      ))[0]?.w
+        )
+      )[0]?.w
       expect(Date.parse(String(watermark))).toBeGreaterThan(Date.parse(hour(3)))
       const hourOne = async () =>
-        (await queryRows<{ avg: number; n: number }>(
-          t.db,
-          sql`select avg_value::float8 as avg, data_points::int as n from hourly_metrics where entity_id = 'late-1' and hour = ${hour(1)}::timestamptz`,
-        ))[0]
+        (
+          await queryRows<{ avg: number; n: number }>(
+            t.db,
+            sql`select avg_value::float8 as avg, data_points::int as n from hourly_metrics where entity_id = 'late-1' and hour = ${hour(1)}::timestamptz`,
+          )
+        )[0]
       expect(await hourOne()).toEqual({ avg: 10, n: 2 })
 
       // Late data for hour 1, below the watermark: the materialized bucket does not change by itself.

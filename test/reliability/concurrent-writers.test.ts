@@ -57,7 +57,12 @@ describe.if(native !== undefined)(`${WRITERS} concurrent writers upserting the s
     admin = adminPool(t.url as string)
     for (let w = 0; w < WRITERS; w++) {
       writers.push(
-        await ClientFactory.fromConnectionString(t.url as string, { maxConnections: 1, maxRetries: 20, retryBaseDelayMs: 10, retryMaxDelayMs: 200 }),
+        await ClientFactory.fromConnectionString(t.url as string, {
+          maxConnections: 1,
+          maxRetries: 20,
+          retryBaseDelayMs: 10,
+          retryMaxDelayMs: 200,
+        }),
       )
     }
   }, 60_000)
@@ -67,51 +72,58 @@ describe.if(native !== undefined)(`${WRITERS} concurrent writers upserting the s
     await t?.close()
   }, 60_000)
 
-  const deadlocks = async () => Number((await admin`select deadlocks::int as n from pg_stat_database where datname = current_database()`)[0]?.n)
+  const deadlocks = async () =>
+    Number((await admin`select deadlocks::int as n from pg_stat_database where datname = current_database()`)[0]?.n)
   const chunks = async () => Number((await admin`select count(*)::int as n from show_chunks('time_series_data')`)[0]?.n)
 
-  test(`${ROUNDS} rounds into new chunks: no deadlock reaches a caller, each round ends as exactly one writer's batch`, async () => {
-    const deadlocksBefore = await deadlocks()
-    const winners: number[] = []
-    const sent: PlainRecord[] = []
-    for (let round = 0; round < ROUNDS; round++) {
-      const chunksBefore = await chunks()
-      // The barrier: every writer of the round has finished before the next round starts.
-      const results = await bounded(
-        Promise.all(writers.map((client, w) => client.insertManyRecords(batch(round, w), { chunkSize: 1000 }))),
-        ROUND_CAP_MS,
-        `round ${round}`,
-      )
-      expect(results.map((r) => r.written)).toEqual(Array(WRITERS).fill(ENTITIES * TIMES))
-      expect(await chunks()).toBeGreaterThan(chunksBefore)
-      const rows = await admin<{ value2: number; n: number }[]>`
+  test(
+    `${ROUNDS} rounds into new chunks: no deadlock reaches a caller, each round ends as exactly one writer's batch`,
+    async () => {
+      const deadlocksBefore = await deadlocks()
+      const winners: number[] = []
+      const sent: PlainRecord[] = []
+      for (let round = 0; round < ROUNDS; round++) {
+        const chunksBefore = await chunks()
+        // The barrier: every writer of the round has finished before the next round starts.
+        const results = await bounded(
+          Promise.all(writers.map((client, w) => client.insertManyRecords(batch(round, w), { chunkSize: 1000 }))),
+          ROUND_CAP_MS,
+          `round ${round}`,
+        )
+        expect(results.map((r) => r.written)).toEqual(Array(WRITERS).fill(ENTITIES * TIMES))
+        expect(await chunks()).toBeGreaterThan(chunksBefore)
+        const rows = await admin<{ value2: number; n: number }[]>`
         select value2::int as value2, count(*)::int as n from time_series_data where value3 = ${round} group by value2`
-      expect(rows).toHaveLength(1)
-      const winner = rows[0]?.value2 as number
-      winners.push(winner)
-      sent.push(...batch(round, winner))
-    }
-    const found = await tableDigest(t.db, 'cw-')
-    const expected = digestOf(sent)
-    expect(found).toEqual(expected)
-    const retried = (await deadlocks()) - deadlocksBefore
-    console.log(`[reliability] concurrent writers: winners per round ${winners.join(', ')}; ${retried} deadlocks detected by the server`)
-    report({
-      fault: `${WRITERS} concurrent writers, same keys, new chunks, shuffled lock order`,
-      runs: ROUNDS * WRITERS,
-      sent: expected.rows,
-      found: found.rows,
-      duplicates: found.rows - found.keys,
-      lost: expected.rows - found.keys,
-      note: `${retried} deadlocks (rows go in key order, so overlapping batches wait instead); each round = one writer's batch`,
-    })
-  }, ROUNDS * ROUND_CAP_MS)
+        expect(rows).toHaveLength(1)
+        const winner = rows[0]?.value2 as number
+        winners.push(winner)
+        sent.push(...batch(round, winner))
+      }
+      const found = await tableDigest(t.db, 'cw-')
+      const expected = digestOf(sent)
+      expect(found).toEqual(expected)
+      const retried = (await deadlocks()) - deadlocksBefore
+      console.log(`[reliability] concurrent writers: winners per round ${winners.join(', ')}; ${retried} deadlocks detected by the server`)
+      report({
+        fault: `${WRITERS} concurrent writers, same keys, new chunks, shuffled lock order`,
+        runs: ROUNDS * WRITERS,
+        sent: expected.rows,
+        found: found.rows,
+        duplicates: found.rows - found.keys,
+        lost: expected.rows - found.keys,
+        note: `${retried} deadlocks (rows go in key order, so overlapping batches wait instead); each round = one writer's batch`,
+      })
+    },
+    ROUNDS * ROUND_CAP_MS,
+  )
 
   test('a real deadlock with another transaction (40P01) is retried: the call completes, its values win', async () => {
     const client = writers[0] as TimescaleClient<PostgresTimescaleDatabase>
     const records = batch(ROUNDS, 0).filter((r) => r.entity_id === 'cw-0' || r.entity_id === 'cw-1')
     await client.insertManyRecords(records.map((r) => ({ ...r, value: -1 })))
-    const inKeyOrder = [...records].sort((a, b) => (a.entity_id === b.entity_id ? (a.time < b.time ? -1 : 1) : a.entity_id < b.entity_id ? -1 : 1))
+    const inKeyOrder = [...records].sort((a, b) =>
+      a.entity_id === b.entity_id ? (a.time < b.time ? -1 : 1) : a.entity_id < b.entity_id ? -1 : 1,
+    )
     const first = inKeyOrder[0] as PlainRecord
     const last = inKeyOrder.at(-1) as PlainRecord
     const deadlocksBefore = await deadlocks()
@@ -145,6 +157,14 @@ describe.if(native !== undefined)(`${WRITERS} concurrent writers upserting the s
     const rows = await admin`select count(*)::int as n from time_series_data where value3 = ${ROUNDS} and value = 0`
     expect(rows[0]?.n).toBe(0)
     expect(found.rows).toBe(ROUNDS * ENTITIES * TIMES + records.length)
-    report({ fault: 'deadlock (40P01) of insertManyRecords with another transaction', runs: 1, sent: records.length, found: records.length, duplicates: 0, lost: 0, note: '1 deadlock detected, the call retried and committed last' })
+    report({
+      fault: 'deadlock (40P01) of insertManyRecords with another transaction',
+      runs: 1,
+      sent: records.length,
+      found: records.length,
+      duplicates: 0,
+      lost: 0,
+      note: '1 deadlock detected, the call retried and committed last',
+    })
   }, 30_000)
 })

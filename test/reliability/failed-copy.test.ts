@@ -54,27 +54,38 @@ describe.if(native !== undefined)('a failed COPY on the native server', () => {
     const kinds = [
       // COPY refused by the server after end(): 22007, the raw driver error (copyUpsert is internal).
       async () => {
-        const error = await copyUpsert(pool, [[malformed]]).then(() => undefined, (e: unknown) => e)
+        const error = await copyUpsert(pool, [[malformed]]).then(
+          () => undefined,
+          (e: unknown) => e,
+        )
         expect((error as { code?: string })?.code).toBe('22007')
       },
       // A trigger raising on the poison row during INSERT ... SELECT from the staging table.
       async () => {
-        const error = await client.insertManyRecords([...good, { entity_id: 'poison-1', time: good[0]?.time as string, value: 1 }])
-          .then(() => undefined, (e: unknown) => e)
+        const error = await client.insertManyRecords([...good, { entity_id: 'poison-1', time: good[0]?.time as string, value: 1 }]).then(
+          () => undefined,
+          (e: unknown) => e,
+        )
         expect(error).toBeInstanceOf(QueryError)
         expect((error as QueryError).details.sqlState).toBe('P0001')
       },
       // The same trigger on the staging path: the upsert from the staging table fails.
       async () => {
-        const error = await client.insertManyRecords([...good, { entity_id: 'poison-2', time: good[0]?.time as string, value: 1 }], { method: 'copy' })
-          .then(() => undefined, (e: unknown) => e)
+        const error = await client
+          .insertManyRecords([...good, { entity_id: 'poison-2', time: good[0]?.time as string, value: 1 }], { method: 'copy' })
+          .then(
+            () => undefined,
+            (e: unknown) => e,
+          )
         expect(error).toBeInstanceOf(QueryError)
         expect((error as QueryError).details.sqlState).toBe('P0001')
       },
       // A CHECK constraint.
       async () => {
-        const error = await client.insertManyRecords([...good, { entity_id: 'fc-huge', time: good[0]?.time as string, value: 1e301 }])
-          .then(() => undefined, (e: unknown) => e)
+        const error = await client.insertManyRecords([...good, { entity_id: 'fc-huge', time: good[0]?.time as string, value: 1e301 }]).then(
+          () => undefined,
+          (e: unknown) => e,
+        )
         expect(error).toBeInstanceOf(QueryError)
         expect((error as QueryError).code).toBe('CONSTRAINT_VIOLATION')
       },
@@ -91,14 +102,21 @@ describe.if(native !== undefined)('a failed COPY on the native server', () => {
     // Nothing of the failed batches was written; the pool still writes and reads.
     expect((await tally(client.db, 'fc-', [])).found).toBe(0)
     expect(await stuckSessions(admin, APP)).toEqual([])
-    const sessions = await admin`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = ${APP}`
+    const sessions =
+      await admin`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = ${APP}`
     expect(sessions[0]?.n).toBeLessThanOrEqual(CONCURRENCY)
     const result = await bounded(client.insertManyRecords(good), 10_000, 'insert after the failures')
     expect(result.written).toBe(good.length)
     const after = await tally(client.db, 'fc-', good)
     expect(after).toMatchObject({ sent: 40, found: 40, duplicates: 0, lost: 0 })
     expect(after.digest.md5).toBe(after.expected.md5)
-    report({ fault: 'failed COPY: staging COPY refused after the data was sent, trigger raising in the plain COPY and in the staging upsert, CHECK constraint', runs: FAILURES, ...after, note: 'then 1 good batch' })
+    report({
+      fault:
+        'failed COPY: staging COPY refused after the data was sent, trigger raising in the plain COPY and in the staging upsert, CHECK constraint',
+      runs: FAILURES,
+      ...after,
+      note: 'then 1 good batch',
+    })
     // Validation failures never reach the pool at all.
     const invalid = await client.insertManyRecords([{ ...good[0], value: Number.NaN } as never]).catch((e: unknown) => e)
     expect(invalid).toBeInstanceOf(ValidationError)

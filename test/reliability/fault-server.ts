@@ -5,9 +5,10 @@
  * started by a test file's setup, stopped at its end. The first start installs it (about a minute,
  * about 700 MB); later ones take a few seconds.
  */
-import { createId } from '@paralleldrive/cuid2'
+
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs'
 import { join } from 'node:path'
+import { createId } from '@paralleldrive/cuid2'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import { migrate } from '../../src/migrate.ts'
@@ -70,7 +71,8 @@ async function lockSuite(dir: string): Promise<() => void> {
       rmSync(path, { force: true })
       continue
     }
-    if (performance.now() - started > 300_000) throw new Error(`another fault-suite run (pid ${holder}) still holds ${path} after 5 minutes`)
+    if (performance.now() - started > 300_000)
+      throw new Error(`another fault-suite run (pid ${holder}) still holds ${path} after 5 minutes`)
     await new Promise((resolve) => setTimeout(resolve, 1000))
   }
 }

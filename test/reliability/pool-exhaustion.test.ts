@@ -7,10 +7,21 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { AcquireGate } from '../../src/client/acquire-gate.ts'
 import { resolveClientConfig } from '../../src/client/client-config.ts'
 import { ClientFactory, type PostgresTimescaleDatabase, type TimescaleClient } from '../../src/client/index.ts'
-import { ConnectionError, ErrorCodes, TimescaleClientError, ValidationError } from '../../src/errors.ts'
+import { ConnectionError, ErrorCodes, type TimescaleClientError, ValidationError } from '../../src/errors.ts'
 import { closedPort } from '../client/closed-port.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
-import { adminPool, bounded, createSlowRowTrigger, makeRecords, outcome, type PlainRecord, report, sleep, tally, withParams } from './support.ts'
+import {
+  adminPool,
+  bounded,
+  createSlowRowTrigger,
+  makeRecords,
+  outcome,
+  type PlainRecord,
+  report,
+  sleep,
+  tally,
+  withParams,
+} from './support.ts'
 
 const native = targets.find((t) => t.kind === 'native')
 
@@ -60,9 +71,11 @@ describe('AcquireGate', () => {
     const first = gate.run(1, () => hold.promise)
     let ran = false
     const started = performance.now()
-    const second = await outcome(gate.run(1, async () => {
-      ran = true
-    }))
+    const second = await outcome(
+      gate.run(1, async () => {
+        ran = true
+      }),
+    )
     const waited = performance.now() - started
     expect(second.ok).toBe(false)
     const error = (second as { error: unknown }).error
@@ -149,13 +162,16 @@ describe.if(native !== undefined)('pool exhaustion on the native server', () => 
       let sampling = true
       const sampler = (async () => {
         for (let i = 0; sampling && i < 2000; i++) {
-          const [row] = await admin`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = ${app}`
+          const [row] =
+            await admin`select count(*)::int as n from pg_stat_activity where datname = current_database() and application_name = ${app}`
           peak = Math.max(peak, Number(row?.n))
           await sleep(5)
         }
       })()
       const calls = [
-        ...batches.map((batch, i) => (i % 2 === 0 ? client.insertManyRecords(batch) : client.insertManyRecords(batch, { parallel: 2, chunkSize: 250 }))),
+        ...batches.map((batch, i) =>
+          i % 2 === 0 ? client.insertManyRecords(batch) : client.insertManyRecords(batch, { parallel: 2, chunkSize: 250 }),
+        ),
         ...Array.from({ length: 16 }, (_, i) => client.getLatestValues([`${prefix}${i}-0`])),
       ]
       const results = await bounded(Promise.all(calls), 60_000, '48 queued calls')
@@ -167,7 +183,12 @@ describe.if(native !== undefined)('pool exhaustion on the native server', () => 
       const found = await tally(t.db, prefix, sent)
       expect(found).toMatchObject({ sent: 16_000, found: 16_000, duplicates: 0, lost: 0 })
       expect(found.digest.md5).toBe(found.expected.md5)
-      report({ fault: `pool exhaustion: 48 concurrent calls on 2 connections${acquireTimeout ? `, acquireTimeout ${acquireTimeout} s` : ''}`, runs: 48, ...found, note: `at most ${peak} sessions seen` })
+      report({
+        fault: `pool exhaustion: 48 concurrent calls on 2 connections${acquireTimeout ? `, acquireTimeout ${acquireTimeout} s` : ''}`,
+        runs: 48,
+        ...found,
+        note: `at most ${peak} sessions seen`,
+      })
     }, 30_000)
   }
 
@@ -193,7 +214,12 @@ describe.if(native !== undefined)('pool exhaustion on the native server', () => 
     await client.insertManyRecords(blocked)
     const found = await tally(t.db, 'pt-', blocked)
     expect(found).toMatchObject({ found: 100, duplicates: 0, lost: 0 })
-    report({ fault: 'acquireTimeout 0.3 s on a busy 1-connection pool: CONNECTION_TIMEOUT, then the call again', runs: 2, ...found, note: `failed after ${Math.round(waited)} ms, nothing sent` })
+    report({
+      fault: 'acquireTimeout 0.3 s on a busy 1-connection pool: CONNECTION_TIMEOUT, then the call again',
+      runs: 2,
+      ...found,
+      note: `failed after ${Math.round(waited)} ms, nothing sent`,
+    })
   }, 30_000)
 
   test('close() while calls wait for a connection: they fail with CLIENT_CLOSED at once', async () => {

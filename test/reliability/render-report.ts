@@ -18,5 +18,13 @@ const entries = readFileSync(file, 'utf8')
   .filter(Boolean)
   .map((line) => JSON.parse(line) as FaultReport)
 const n = (x: number) => x.toLocaleString('en')
-const rows = entries.map((e) => `| ${e.fault} | ${n(e.runs)} | ${n(e.sent)} | ${n(e.found)} | ${n(e.duplicates)} | ${n(e.lost)} | ${e.note ?? ''} |`)
-console.log(['| fault | runs | rows sent | rows found | duplicates | lost | notes |', '| --- | ---: | ---: | ---: | ---: | ---: | --- |', ...rows].join('\n'))
+const rows = entries.map(
+  (e) => `| ${e.fault} | ${n(e.runs)} | ${n(e.sent)} | ${n(e.found)} | ${n(e.duplicates)} | ${n(e.lost)} | ${e.note ?? ''} |`,
+)
+console.log(
+  [
+    '| fault | runs | rows sent | rows found | duplicates | lost | notes |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | --- |',
+    ...rows,
+  ].join('\n'),
+)

@@ -3,8 +3,9 @@
  * server, a bounded await (no fault may hang a test), the per-fault report line, and a look at
  * pg_stat_activity for sessions left behind.
  */
-import { appendFileSync } from 'node:fs'
+
 import { createHash } from 'node:crypto'
+import { appendFileSync } from 'node:fs'
 import { sql } from 'drizzle-orm'
 import postgres from 'postgres'
 import { type AnyPgDatabase, queryRows } from '../../src/internal/query-rows.ts'
@@ -88,7 +89,11 @@ export interface Tally {
  * Compares the table with what was sent: equal digests mean nothing lost and nothing extra; otherwise
  * the keys are fetched and counted (for the report).
  */
-export async function tally(db: AnyPgDatabase, prefix: string, sent: readonly PlainRecord[]): Promise<Tally & { digest: Digest; expected: Digest }> {
+export async function tally(
+  db: AnyPgDatabase,
+  prefix: string,
+  sent: readonly PlainRecord[],
+): Promise<Tally & { digest: Digest; expected: Digest }> {
   const expected = digestOf(sent)
   const digest = await tableDigest(db, prefix)
   if (digest.md5 === expected.md5 && digest.rows === expected.rows) {
@@ -147,7 +152,9 @@ export interface FaultReport extends Tally {
  */
 export function report(entry: FaultReport): void {
   const { fault, runs, sent, found, duplicates, lost, note } = entry
-  console.log(`[reliability] ${fault}: runs ${runs}, sent ${sent}, found ${found}, duplicates ${duplicates}, lost ${lost}${note ? ` (${note})` : ''}`)
+  console.log(
+    `[reliability] ${fault}: runs ${runs}, sent ${sent}, found ${found}, duplicates ${duplicates}, lost ${lost}${note ? ` (${note})` : ''}`,
+  )
   const file = process.env.DTS_RELIABILITY_REPORT
   if (file) appendFileSync(file, `${JSON.stringify({ fault, runs, sent, found, duplicates, lost, note })}\n`)
 }
@@ -172,7 +179,10 @@ export async function createSlowRowTrigger(admin: postgres.Sql, entityId: string
 }
 
 /** Sessions of `applicationName` in the current database that are stuck: in a transaction while idle, or in a COPY. */
-export async function stuckSessions(admin: postgres.Sql, applicationName: string): Promise<{ pid: number; state: string; query: string }[]> {
+export async function stuckSessions(
+  admin: postgres.Sql,
+  applicationName: string,
+): Promise<{ pid: number; state: string; query: string }[]> {
   return admin<{ pid: number; state: string; query: string }[]>`
     select pid, state, left(query, 80) as query from pg_stat_activity
     where datname = current_database() and pid <> pg_backend_pid() and application_name = ${applicationName}

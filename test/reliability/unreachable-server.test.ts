@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import net from 'node:net'
 import { ClientFactory } from '../../src/client/index.ts'
-import { ConnectionError, ErrorCodes, TimescaleClientError } from '../../src/errors.ts'
+import { ConnectionError, ErrorCodes, type TimescaleClientError } from '../../src/errors.ts'
 import { targets } from '../support/targets.ts'
 import { bounded, outcome, report } from './support.ts'
 
@@ -79,7 +79,15 @@ describe('a server that is unreachable at start', () => {
     expect(error.message).toContain('CONNECT_TIMEOUT')
     expect(error.details).toMatchObject({ driverCode: 'CONNECT_TIMEOUT', attempts: 1, host: '127.0.0.1', port: silent.port })
     expectNoPassword(error)
-    report({ fault: 'server unreachable at start (a host that accepts TCP and never answers)', runs: 1, sent: 0, found: 0, duplicates: 0, lost: 0, note: `ConnectionError after ${Math.round(ms)} ms with connectTimeout 1 s, no password in message, details, stack or causes` })
+    report({
+      fault: 'server unreachable at start (a host that accepts TCP and never answers)',
+      runs: 1,
+      sent: 0,
+      found: 0,
+      duplicates: 0,
+      lost: 0,
+      note: `ConnectionError after ${Math.round(ms)} ms with connectTimeout 1 s, no password in message, details, stack or causes`,
+    })
   }, 30_000)
 
   test('silent host: fromConfig and fromEnvironment fail the same way within connectTimeout', async () => {

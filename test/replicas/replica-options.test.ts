@@ -44,7 +44,9 @@ describe('replica options', () => {
 
   test('lag bound and check interval are checked numbers', () => {
     expect(thrown(() => resolveReplicaOptions({ maxReplicaLagSeconds: -1 })).details.field).toBe('maxReplicaLagSeconds')
-    expect(thrown(() => resolveReplicaOptions({ replicaHealthCheckIntervalMs: Number.NaN })).details.field).toBe('replicaHealthCheckIntervalMs')
+    expect(thrown(() => resolveReplicaOptions({ replicaHealthCheckIntervalMs: Number.NaN })).details.field).toBe(
+      'replicaHealthCheckIntervalMs',
+    )
   })
 
   test('fromConnectionString refuses a bad replica before connecting anywhere', async () => {

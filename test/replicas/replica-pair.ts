@@ -28,7 +28,7 @@ export function replicaPairUnavailable(): string | undefined {
   if (process.platform !== 'linux') return `needs Linux (this is ${process.platform})`
   if (process.getuid?.() !== 0) return 'needs root (debootstrap, mount, chroot)'
   if (!process.env.TIMESCALEDB_URL?.trim() && process.env.TSDB_REPLICA_TESTS !== '1') {
-    return 'runs with the native tests (TIMESCALEDB_URL set) or with TSDB_REPLICA_TESTS=1: the first run installs PostgreSQL into ' + dir
+    return `runs with the native tests (TIMESCALEDB_URL set) or with TSDB_REPLICA_TESTS=1: the first run installs PostgreSQL into ${dir}`
   }
   return undefined
 }

@@ -16,7 +16,7 @@ const records: TimeSeriesRecord[] = Array.from({ length: 60 }, (_, i) => ({
   value4: null,
 }))
 // Inserted in shuffled order: first/last must follow time, not insertion order.
-const shuffled = [...records].sort((a, b) => (Number(a.value) * 7919) % 13 - (Number(b.value) * 7919) % 13)
+const shuffled = [...records].sort((a, b) => ((Number(a.value) * 7919) % 13) - ((Number(b.value) * 7919) % 13))
 
 /** The aggregate computed in JS over the records whose time is in [from, to). */
 function expected(func: AggregateFunction, column: ValueColumn, from: string, to: string): number | null {
@@ -85,7 +85,10 @@ for (const target of targets) {
     })
 
     test('an empty range gives null for every function but count, which gives 0', async () => {
-      for (const range of [{ from, to: from }, { from: '2030-01-01T00:00:00Z', to: '2030-01-02T00:00:00Z' }]) {
+      for (const range of [
+        { from, to: from },
+        { from: '2030-01-01T00:00:00Z', to: '2030-01-02T00:00:00Z' },
+      ]) {
         for (const func of AGGREGATE_FUNCTIONS) {
           expect(await getAggregate(t.db, 'agg', func, 'value', range)).toBe(func === 'count' ? 0 : null)
         }

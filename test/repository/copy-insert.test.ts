@@ -34,8 +34,18 @@ function recordingDatabase(url: string) {
       get(target, prop) {
         const value = Reflect.get(target, prop)
         if (typeof value !== 'function') return value
-        if (prop === 'unsafe') return (text: string, ...rest: unknown[]) => (record(text), value.call(target, text, ...rest))
-        if (prop === 'begin') return (...args: unknown[]) => (record('begin'), value.apply(target, args))
+        if (prop === 'unsafe') {
+          return (text: string, ...rest: unknown[]) => {
+            record(text)
+            return value.call(target, text, ...rest)
+          }
+        }
+        if (prop === 'begin') {
+          return (...args: unknown[]) => {
+            record('begin')
+            return value.apply(target, args)
+          }
+        }
         if (prop === 'reserve') return async () => spy(await value.call(target))
         return value.bind(target)
       },
@@ -100,7 +110,14 @@ describe.if(native !== undefined)('insertManyRecords on postgres.js: plain COPY,
       const writes = batches.map((batch) => insertManyRecords(db, batch, { chunkSize: 500 }))
       expect((await Promise.all(writes)).map((r) => r.written)).toEqual(batches.map(() => 2000))
       expect((await Promise.all(reads)).map((r) => r[0]?.n)).toEqual(reads.map(() => 0))
-      expect((await snapshot(t.db, batches.flatMap((b) => [...new Set(b.map((r) => r.entity_id))]))).rows).toBe(24_000)
+      expect(
+        (
+          await snapshot(
+            t.db,
+            batches.flatMap((b) => [...new Set(b.map((r) => r.entity_id))]),
+          )
+        ).rows,
+      ).toBe(24_000)
     } finally {
       await pool.end()
     }
@@ -110,7 +127,9 @@ describe.if(native !== undefined)('insertManyRecords on postgres.js: plain COPY,
     const rows = load('dup', 10)
     const result = await insertManyRecords(t.db, [...rows, { ...rows[3], value: 99 } as TimeSeriesRecord])
     expect(result).toMatchObject({ written: 10, duplicates: 1 })
-    const [row] = (await t.db.execute(`select value from time_series_data where entity_id = '${rows[3]?.entity_id}' and time = '${rows[3]?.time}'`)) as unknown as { value: number }[]
+    const [row] = (await t.db.execute(
+      `select value from time_series_data where entity_id = '${rows[3]?.entity_id}' and time = '${rows[3]?.time}'`,
+    )) as unknown as { value: number }[]
     expect(row?.value).toBe(99)
   })
 

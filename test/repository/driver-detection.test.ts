@@ -57,8 +57,18 @@ for (const target of targets.filter((t) => t.kind === 'native')) {
         metadata: { i },
       }))
       expect((await insertManyRecords(db, records)).written).toBe(1000)
-      expect((await insertManyRecords(db, records.map((r) => ({ ...r, value: -r.value })))).written).toBe(1000)
-      const [row] = await queryRows<{ n: number; sum: number }>(t.db, sql`select count(*)::int as n, sum(value)::float8 as sum from time_series_data where entity_id like 'bun-%'`)
+      expect(
+        (
+          await insertManyRecords(
+            db,
+            records.map((r) => ({ ...r, value: -r.value })),
+          )
+        ).written,
+      ).toBe(1000)
+      const [row] = await queryRows<{ n: number; sum: number }>(
+        t.db,
+        sql`select count(*)::int as n, sum(value)::float8 as sum from time_series_data where entity_id like 'bun-%'`,
+      )
       expect(row).toEqual({ n: 1000, sum: -499_500 })
       expect(await getRecords(db, 'bun-0', { from: '2024-05-01T00:00:00Z', to: '2024-05-02T00:00:00Z', limit: 3 })).toHaveLength(3)
     })

@@ -37,7 +37,13 @@ for (const target of targets) {
       expect(typeOnly).toMatchObject({ entity_type: 'server-v2', name: 'prod-web-01', is_active: false, metadata: { dc: 'us-east-1' } })
       expect(typeOnly.created_at).toBe(created.created_at)
       expect(typeOnly.updated_at > created.updated_at).toBe(true)
-      const cleared = await upsertEntity(t.db, { entity_id: 'ent-update', entity_type: 'server-v2', name: null, metadata: null, is_active: true })
+      const cleared = await upsertEntity(t.db, {
+        entity_id: 'ent-update',
+        entity_type: 'server-v2',
+        name: null,
+        metadata: null,
+        is_active: true,
+      })
       expect(cleared).toMatchObject({ name: null, metadata: null, is_active: true })
     })
 

@@ -14,16 +14,13 @@ const hostileIds = [
   'x" or 1=1 --',
   "'; select pg_sleep(5); --",
   '$1',
-  '\\x00\\\'; --',
+  "\\x00\\'; --",
   "%' or entity_id like '%",
   "{a,b}'::text[]) --",
 ]
 
 async function tables(db: TestDatabase['db']): Promise<string[]> {
-  const rows = await queryRows<{ name: string }>(
-    db,
-    sql`select tablename as name from pg_tables where schemaname = 'public' order by 1`,
-  )
+  const rows = await queryRows<{ name: string }>(db, sql`select tablename as name from pg_tables where schemaname = 'public' order by 1`)
   return rows.map((r) => r.name)
 }
 
@@ -47,7 +44,11 @@ for (const target of targets) {
       t = await target.open()
       await repo.insertManyRecords(
         t.db,
-        Array.from({ length: 20 }, (_, i) => ({ entity_id: `sentinel-${i % 2}`, time: `2024-01-15T00:00:${String(i).padStart(2, '0')}Z`, value: i })),
+        Array.from({ length: 20 }, (_, i) => ({
+          entity_id: `sentinel-${i % 2}`,
+          time: `2024-01-15T00:00:${String(i).padStart(2, '0')}Z`,
+          value: i,
+        })),
       )
       await repo.upsertEntity(t.db, { entity_id: 'sentinel-entity', entity_type: 'sensor' })
       sentinel = await snapshot(t.db, ['sentinel-0', 'sentinel-1'])
@@ -101,7 +102,10 @@ for (const target of targets) {
       await expectValidationError(() => repo.getTimeBuckets(t.db, id, "1 hour'); select pg_sleep(1); --", range), 'interval')
       await expectValidationError(() => repo.getTimeBuckets(t.db, id, "1 hour'::interval, time) from entities; --", range), 'interval')
       await expectValidationError(() => repo.getAggregate(t.db, id, 'avg(value)); drop table x; --' as never, 'value', range), 'func')
-      await expectValidationError(() => repo.getAggregate(t.db, id, 'avg', 'value); drop table time_series_data; --' as never, range), 'column')
+      await expectValidationError(
+        () => repo.getAggregate(t.db, id, 'avg', 'value); drop table time_series_data; --' as never, range),
+        'column',
+      )
       await expectValidationError(
         () => repo.getTimeBuckets(t.db, id, '1 hour', range, { aggregateFunction: 'pg_sleep' as never }),
         'aggregateFunction',
@@ -122,11 +126,11 @@ for (const target of targets) {
       )
       await expectValidationError(() => repo.getRecords(t.db, id, { ...range, limit: '1; drop table x' as never }), 'range.limit')
       await expectValidationError(() => repo.streamRecords(t.db, id, range, { order: 'desc --' as never }), 'order')
+      await expectValidationError(() => repo.insertRecord(t.db, { entity_id: id, time: "now()'); drop table x; --", value: 1 }), 'time')
       await expectValidationError(
-        () => repo.insertRecord(t.db, { entity_id: id, time: "now()'); drop table x; --", value: 1 }),
-        'time',
+        () => repo.insertRecord(t.db, { entity_id: id, time: range.from, value: '1); drop table x; --' as never }),
+        'value',
       )
-      await expectValidationError(() => repo.insertRecord(t.db, { entity_id: id, time: range.from, value: '1); drop table x; --' as never }), 'value')
     })
 
     test('afterwards every table still exists and the sentinel rows are unchanged', async () => {

@@ -86,7 +86,15 @@ for (const target of targets) {
       await insertManyRecords(t.db, [{ entity_id: 'upsert-many', time: '2024-01-15T00:00:00Z', value: 1, value2: 1, metadata: { a: 1 } }])
       await insertManyRecords(t.db, [{ entity_id: 'upsert-many', time: '2024-01-15T00:00:00Z', value: 2 }])
       expect(await getRecords(t.db, 'upsert-many', all)).toEqual([
-        { entity_id: 'upsert-many', time: '2024-01-15T00:00:00.000000Z', value: 2, value2: null, value3: null, value4: null, metadata: null },
+        {
+          entity_id: 'upsert-many',
+          time: '2024-01-15T00:00:00.000000Z',
+          value: 2,
+          value2: null,
+          value3: null,
+          value4: null,
+          metadata: null,
+        },
       ])
     })
 
@@ -185,10 +193,14 @@ for (const target of targets) {
       const rollback = new Error('rollback')
       const outcome = await t.db
         .transaction(async (tx) => {
-          const result = await insertManyRecords(tx, [
-            { entity_id: 'caller-tx', time: '2024-01-15T00:00:00Z', value: 1 },
-            { entity_id: 'caller-tx', time: '2024-01-15T00:00:01Z', value: 2 },
-          ], { chunkSize: 1 })
+          const result = await insertManyRecords(
+            tx,
+            [
+              { entity_id: 'caller-tx', time: '2024-01-15T00:00:00Z', value: 1 },
+              { entity_id: 'caller-tx', time: '2024-01-15T00:00:01Z', value: 2 },
+            ],
+            { chunkSize: 1 },
+          )
           expect(result.written).toBe(2)
           expect(await countRows(tx, 'caller-tx')).toBe(2)
           throw rollback

@@ -33,7 +33,14 @@ for (const target of targets) {
         const error = await insertManyRecords(t.db, load('refused', 3), { method: 'copy' }).catch((e: unknown) => e)
         expect(error).toBeInstanceOf(ValidationError)
         expect((error as ValidationError).details.field).toBe('method')
-        expect((await snapshot(t.db, load('refused', 3).map((r) => r.entity_id))).rows).toBe(0)
+        expect(
+          (
+            await snapshot(
+              t.db,
+              load('refused', 3).map((r) => r.entity_id),
+            )
+          ).rows,
+        ).toBe(0)
       })
     }
 
@@ -43,7 +50,8 @@ for (const target of targets) {
         const viaUnnest = load('unnest', 4000)
         await insertManyRecords(t.db, viaCopy, { method: 'copy', chunkSize: 1000 })
         await insertManyRecords(t.db, viaUnnest, { method: 'unnest', chunkSize: 1000 })
-        const strip = (rows: { entity_id: string }[], prefix: string) => rows.map((r) => ({ ...r, entity_id: r.entity_id.slice(prefix.length) }))
+        const strip = (rows: { entity_id: string }[], prefix: string) =>
+          rows.map((r) => ({ ...r, entity_id: r.entity_id.slice(prefix.length) }))
         const read = async (prefix: string) =>
           strip(
             (await t.db.execute(sql`select entity_id, time::text, value, value2, value3, value4, metadata::text
@@ -66,7 +74,14 @@ for (const target of targets) {
             tx.rollback()
           })
           .catch(() => {})
-        expect((await snapshot(t.db, rows.map((r) => r.entity_id))).rows).toBe(0)
+        expect(
+          (
+            await snapshot(
+              t.db,
+              rows.map((r) => r.entity_id),
+            )
+          ).rows,
+        ).toBe(0)
         const error = await t.db.transaction((tx) => insertManyRecords(tx, rows, { method: 'copy' })).catch((e: unknown) => e)
         expect((error as ValidationError).details?.field).toBe('method')
         const parallelError = await t.db.transaction((tx) => insertManyRecords(tx, rows, { parallel: 2 })).catch((e: unknown) => e)

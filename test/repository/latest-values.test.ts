@@ -25,7 +25,15 @@ for (const target of targets) {
       const rows = await getLatestValues(t.db, ['lv-c', 'lv-missing', 'lv-a', 'lv-b', 'lv-a'])
       expect(rows).toEqual([
         { entity_id: 'lv-c', time: '2024-12-31T10:00:00.000000Z', value: 7, value2: null, value3: null, value4: null, metadata: null },
-        { entity_id: 'lv-a', time: '2024-01-15T12:00:00.000001Z', value: 3, value2: null, value3: null, value4: null, metadata: { newest: true } },
+        {
+          entity_id: 'lv-a',
+          time: '2024-01-15T12:00:00.000001Z',
+          value: 3,
+          value2: null,
+          value3: null,
+          value4: null,
+          metadata: { newest: true },
+        },
         { entity_id: 'lv-b', time: '2023-06-01T00:00:00.000000Z', value: 10, value2: 20, value3: null, value4: null, metadata: null },
       ])
     })
@@ -39,7 +47,8 @@ for (const target of targets) {
     test('2,000 entities in one query', async () => {
       const records: TimeSeriesRecord[] = []
       for (let e = 0; e < 2000; e++) {
-        for (let k = 0; k < 5; k++) records.push({ entity_id: `lv-many-${e}`, time: at('2024-01-01T00:00:00Z', k * 60 + e), value: e * 10 + k })
+        for (let k = 0; k < 5; k++)
+          records.push({ entity_id: `lv-many-${e}`, time: at('2024-01-01T00:00:00Z', k * 60 + e), value: e * 10 + k })
       }
       await insertManyRecords(t.db, records)
       const ids = Array.from({ length: 2000 }, (_, e) => `lv-many-${1999 - e}`)

@@ -20,7 +20,15 @@ for (const target of targets) {
       await insertRecord(t.db, { entity_id: 'rec-micro', time: '2024-01-15T10:30:00.123456Z', value: 23.5 })
       const rows = await getRecords(t.db, 'rec-micro', day)
       expect(rows).toEqual([
-        { entity_id: 'rec-micro', time: '2024-01-15T10:30:00.123456Z', value: 23.5, value2: null, value3: null, value4: null, metadata: null },
+        {
+          entity_id: 'rec-micro',
+          time: '2024-01-15T10:30:00.123456Z',
+          value: 23.5,
+          value2: null,
+          value3: null,
+          value4: null,
+          metadata: null,
+        },
       ])
       const [stored] = await queryRows<{ us: string }>(
         t.db,
@@ -67,12 +75,25 @@ for (const target of targets) {
       await insertRecord(t.db, { entity_id: 'rec-upsert', time: '2024-01-15T03:00:00Z', value: 1, value2: 2, metadata: { v: 1 } })
       await insertRecord(t.db, { entity_id: 'rec-upsert', time: '2024-01-15T04:00:00+01:00', value: 10 })
       expect(await getRecords(t.db, 'rec-upsert', day)).toEqual([
-        { entity_id: 'rec-upsert', time: '2024-01-15T03:00:00.000000Z', value: 10, value2: null, value3: null, value4: null, metadata: null },
+        {
+          entity_id: 'rec-upsert',
+          time: '2024-01-15T03:00:00.000000Z',
+          value: 10,
+          value2: null,
+          value3: null,
+          value4: null,
+          metadata: null,
+        },
       ])
     })
 
     test('the range is half-open: from included, to excluded', async () => {
-      for (const [time, value] of [['2024-01-15T05:59:59.999999Z', 0], ['2024-01-15T06:00:00Z', 1], ['2024-01-15T06:59:59.999999Z', 2], ['2024-01-15T07:00:00Z', 3]] as const) {
+      for (const [time, value] of [
+        ['2024-01-15T05:59:59.999999Z', 0],
+        ['2024-01-15T06:00:00Z', 1],
+        ['2024-01-15T06:59:59.999999Z', 2],
+        ['2024-01-15T07:00:00Z', 3],
+      ] as const) {
         await insertRecord(t.db, { entity_id: 'rec-bounds', time, value })
       }
       const rows = await getRecords(t.db, 'rec-bounds', { from: '2024-01-15T06:00:00Z', to: '2024-01-15T07:00:00Z', order: 'asc' })

@@ -28,6 +28,7 @@ export function counting(db: AnyPgDatabase): { db: AnyPgDatabase; statements: nu
               stats.statements++
               const query = member.apply(client, args) as Promise<unknown>
               const then = query.then.bind(query)
+              // biome-ignore lint/suspicious/noThenProperty: the spy wraps a query's own then() to count rows.
               query.then = ((ok?: (v: unknown) => unknown, fail?: (e: unknown) => unknown) =>
                 then((rows) => {
                   if (Array.isArray(rows)) stats.rowsPerStatement.push(rows.length)

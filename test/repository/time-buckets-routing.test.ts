@@ -11,7 +11,7 @@ import { hourlyMetricsQuery, routableHours } from '../../src/repository/hourly-m
 import { getTimeBuckets, insertManyRecords } from '../../src/repository/index.ts'
 import type { TimeBucketOptions, TimeBucketResult, TimeRange } from '../../src/types.ts'
 import { validateInterval, validateRange, validateTimeBucketOptions } from '../../src/validation/index.ts'
-import { type TestDatabase, hasTsl, targets } from '../support/targets.ts'
+import { hasTsl, type TestDatabase, targets } from '../support/targets.ts'
 import { at, counting } from './support.ts'
 
 const base = '2024-03-01T00:00:00Z'
@@ -27,7 +27,15 @@ type Fn = 'avg' | 'min' | 'max' | 'count'
 const rawFn: Record<Fn, SQL> = { avg: sql`avg(value)`, min: sql`min(value)`, max: sql`max(value)`, count: sql`count(value)` }
 
 /** The raw query, hand-written: time_bucket over time_series_data. */
-async function raw(db: AnyPgDatabase, entityId: string | null, interval: string, range: TimeRange, fn: Fn, order: 'asc' | 'desc', limit: number) {
+async function raw(
+  db: AnyPgDatabase,
+  entityId: string | null,
+  interval: string,
+  range: TimeRange,
+  fn: Fn,
+  order: 'asc' | 'desc',
+  limit: number,
+) {
   const rows = await queryRows<{ bucket: string; entity_id: string; value: number; count: number }>(
     db,
     sql`select to_char(time_bucket(${interval}::interval, time) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as bucket,
@@ -44,7 +52,8 @@ function request(entityId: string | null, interval: string, range: TimeRange, op
   return { entityId, width: validateInterval(interval), range: validateRange(range), options: validateTimeBucketOptions(options) }
 }
 
-const routed = async (db: AnyPgDatabase, ...args: Parameters<typeof request>) => (await hourlyMetricsQuery(db, request(...args))) !== undefined
+const routed = async (db: AnyPgDatabase, ...args: Parameters<typeof request>) =>
+  (await hourlyMetricsQuery(db, request(...args))) !== undefined
 
 for (const target of targets) {
   describe(`getTimeBuckets from hourly_metrics on ${target.name}`, () => {
@@ -71,11 +80,21 @@ for (const target of targets) {
       for (const [entityId, interval, fn, order, limit] of cases) {
         const options = { aggregateFunction: fn, order, limit } as const
         expect([entityId, interval, fn, order, await routed(t.db, entityId, interval, range, options)]).toEqual([
-          entityId, interval, fn, order, expectRouted,
+          entityId,
+          interval,
+          fn,
+          order,
+          expectRouted,
         ])
         const got: TimeBucketResult[] = await getTimeBuckets(t.db, entityId, interval, range, options)
         expect(got.length).toBeGreaterThan(0)
-        expect([entityId, interval, fn, order, got]).toEqual([entityId, interval, fn, order, await raw(t.db, entityId, interval, range, fn, order, limit)])
+        expect([entityId, interval, fn, order, got]).toEqual([
+          entityId,
+          interval,
+          fn,
+          order,
+          await raw(t.db, entityId, interval, range, fn, order, limit),
+        ])
       }
     }
 
@@ -112,7 +131,9 @@ for (const target of targets) {
       })
 
       test('deleted rows below the watermark: not routed until the next refresh', async () => {
-        await t.db.execute(sql`delete from time_series_data where entity_id = 'rt-c' and time >= ${at(base, 7200)}::timestamptz and time < ${at(base, 10_800)}::timestamptz`)
+        await t.db.execute(
+          sql`delete from time_series_data where entity_id = 'rt-c' and time >= ${at(base, 7200)}::timestamptz and time < ${at(base, 10_800)}::timestamptz`,
+        )
         await check(false)
         await t.db.execute(sql`call refresh_continuous_aggregate('hourly_metrics', null, ${materializedUntil}::timestamptz)`)
         await check(true)

@@ -73,10 +73,13 @@ for (const target of targets) {
         ['count', (v) => v.length],
         ['first', (v) => v[0] as number],
         ['last', (v) => v.at(-1) as number],
-        ['stddev', (v) => {
-          const mean = v.reduce((a, b) => a + b, 0) / v.length
-          return Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / (v.length - 1))
-        }],
+        [
+          'stddev',
+          (v) => {
+            const mean = v.reduce((a, b) => a + b, 0) / v.length
+            return Math.sqrt(v.reduce((a, x) => a + (x - mean) ** 2, 0) / (v.length - 1))
+          },
+        ],
       ]
       for (const [func, aggregate] of cases) {
         const got = await getTimeBuckets(t.db, 'tb', '1 hour', day, {
@@ -96,9 +99,20 @@ for (const target of targets) {
 
     test('every interval spelling the grammar accepts is accepted by the server with the same width', async () => {
       const spellings: Array<[string, number]> = [
-        ['30 seconds', 30_000], ['30s', 30_000], ['30 secs', 30_000], ['1 minute', 60_000], ['5 min', 300_000],
-        ['1 hour 30 minutes', 90 * 60_000], ['1 hr', HOUR], ['3 hrs', 3 * HOUR], ['1 day', 24 * HOUR], ['1d', 24 * HOUR],
-        ['1 second 500 milliseconds', 1500], ['250 msec', 250], ['1000000 microseconds', 1000], ['500000 us', 500],
+        ['30 seconds', 30_000],
+        ['30s', 30_000],
+        ['30 secs', 30_000],
+        ['1 minute', 60_000],
+        ['5 min', 300_000],
+        ['1 hour 30 minutes', 90 * 60_000],
+        ['1 hr', HOUR],
+        ['3 hrs', 3 * HOUR],
+        ['1 day', 24 * HOUR],
+        ['1d', 24 * HOUR],
+        ['1 second 500 milliseconds', 1500],
+        ['250 msec', 250],
+        ['1000000 microseconds', 1000],
+        ['500000 us', 500],
       ]
       for (const [interval, widthMs] of spellings) {
         // time_bucket's default origin for these widths is Monday 2000-01-03 00:00 UTC.
@@ -123,21 +137,33 @@ for (const target of targets) {
         { entity_id: 'tb-tz', time: '2024-07-10T03:59:59Z', value: 8 },
         { entity_id: 'tb-tz', time: '2024-07-10T04:00:00Z', value: 16 },
       ])
-      const got = await getTimeBuckets(t.db, 'tb-tz', '1 day', { from: '2024-01-01T00:00:00Z', to: '2025-01-01T00:00:00Z' }, {
-        timeZone: 'America/New_York',
-        aggregateFunction: 'sum',
-        order: 'asc',
-      })
+      const got = await getTimeBuckets(
+        t.db,
+        'tb-tz',
+        '1 day',
+        { from: '2024-01-01T00:00:00Z', to: '2025-01-01T00:00:00Z' },
+        {
+          timeZone: 'America/New_York',
+          aggregateFunction: 'sum',
+          order: 'asc',
+        },
+      )
       expect(got).toEqual([
         { bucket: '2024-01-09T05:00:00.000000Z', entity_id: 'tb-tz', value: 1, count: 1 },
         { bucket: '2024-01-10T05:00:00.000000Z', entity_id: 'tb-tz', value: 6, count: 2 },
         { bucket: '2024-07-09T04:00:00.000000Z', entity_id: 'tb-tz', value: 8, count: 1 },
         { bucket: '2024-07-10T04:00:00.000000Z', entity_id: 'tb-tz', value: 16, count: 1 },
       ])
-      const utc = await getTimeBuckets(t.db, 'tb-tz', '1 day', { from: '2024-01-01T00:00:00Z', to: '2024-02-01T00:00:00Z' }, {
-        timeZone: 'UTC',
-        order: 'asc',
-      })
+      const utc = await getTimeBuckets(
+        t.db,
+        'tb-tz',
+        '1 day',
+        { from: '2024-01-01T00:00:00Z', to: '2024-02-01T00:00:00Z' },
+        {
+          timeZone: 'UTC',
+          order: 'asc',
+        },
+      )
       expect(utc.map((b) => [b.bucket, b.count])).toEqual([
         ['2024-01-10T00:00:00.000000Z', 2],
         ['2024-01-11T00:00:00.000000Z', 1],
@@ -160,7 +186,10 @@ for (const target of targets) {
         [() => getTimeBuckets(t.db, 'tb', 'soon', day), 'interval'],
         [() => getTimeBuckets(t.db, 'tb', "1 hour'); select pg_sleep(1); --", day), 'interval'],
         [() => getTimeBuckets(t.db, 'tb', '1 month 1 day', day), 'interval'],
-        [() => getTimeBuckets(t.db, 'tb', '1 hour', day, { aggregateFunction: 'avg(value)); drop table x; --' as never }), 'aggregateFunction'],
+        [
+          () => getTimeBuckets(t.db, 'tb', '1 hour', day, { aggregateFunction: 'avg(value)); drop table x; --' as never }),
+          'aggregateFunction',
+        ],
         [() => getTimeBuckets(t.db, 'tb', '1 hour', day, { aggregateColumn: 'metadata' as never }), 'aggregateColumn'],
         [() => getTimeBuckets(t.db, 'tb', '1 hour', day, { timeZone: "UTC'); drop table time_series_data; --" }), 'timeZone'],
         [() => getTimeBuckets(t.db, 'tb', '1 hour', day, { gapFill: 'linear' as never }), 'gapFill'],

@@ -63,7 +63,10 @@ for (const target of scheduled) {
 
     test('retention drops the chunk older than a year, and only it', async () => {
       await eventually('the 800-day-old row dropped by the retention policy', 60_000, async () => {
-        const [row] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from time_series_data where time < now() - interval '1 year'`)
+        const [row] = await queryRows<{ n: number }>(
+          t.db,
+          sql`select count(*)::int as n from time_series_data where time < now() - interval '1 year'`,
+        )
         return Number(row?.n) === 0
       })
       const [row] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from time_series_data`)
@@ -146,10 +149,22 @@ for (const target of scheduled) {
       })
       const run = await runCli(['status', '--check'], cliEnv({ DATABASE_URL: t.url as string }))
       expect(run.code).toBe(4)
-      expect(run.stdout).toMatch(new RegExp(`^Problems\\n {2}job ${job?.id} \\(dts_failing_job\\) failed its last run: drizzle-timescale test: this job always fails \\(SQLSTATE P0001\\)$`, 'm'))
-      expect(run.stdout).toMatch(new RegExp(`^ {2}job ${job?.id} error at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ: drizzle-timescale test: this job always fails$`, 'm'))
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `^Problems\\n {2}job ${job?.id} \\(dts_failing_job\\) failed its last run: drizzle-timescale test: this job always fails \\(SQLSTATE P0001\\)$`,
+          'm',
+        ),
+      )
+      expect(run.stdout).toMatch(
+        new RegExp(
+          `^ {2}job ${job?.id} error at \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ: drizzle-timescale test: this job always fails$`,
+          'm',
+        ),
+      )
       expect(run.stderr).toContain('status --check: 1 problem')
-      const json = JSON.parse((await runCli(['status', '--json'], cliEnv({ DATABASE_URL: t.url as string }))).stdout) as { problems: string[] }
+      const json = JSON.parse((await runCli(['status', '--json'], cliEnv({ DATABASE_URL: t.url as string }))).stdout) as {
+        problems: string[]
+      }
       expect(json.problems).toHaveLength(1)
     }, 70_000)
   })

@@ -6,17 +6,16 @@
  * refused DROP, TRUNCATE, DELETE and ALTER; TimescaleDB's jobs run as the migrator, on schedule.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { createId } from '@paralleldrive/cuid2'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { sql } from 'drizzle-orm'
+import { createId } from '@paralleldrive/cuid2'
 import postgres from 'postgres'
+import type { PostgresTimescaleDatabase } from '../../src/client/connect-postgres.ts'
 import { ClientFactory, type TimescaleClient } from '../../src/index.ts'
 import { hourlyMetricsQuery } from '../../src/repository/hourly-metrics-route.ts'
-import type { PostgresTimescaleDatabase } from '../../src/client/connect-postgres.ts'
 import { validateInterval, validateRange, validateTimeBucketOptions } from '../../src/validation/index.ts'
-import { REPO, cliEnv, runCli } from '../cli/cli-harness.ts'
+import { cliEnv, REPO, runCli } from '../cli/cli-harness.ts'
 import { type SecureServer, secureServerUnavailable, startSecureServer, uniquePassword } from './secure-server.ts'
 
 const unavailable = secureServerUnavailable()
@@ -94,7 +93,9 @@ describe.skipIf(unavailable !== undefined)('least privilege: a migrator and an a
     // The package's CLI finds them applied.
     const run = await runCli(['migrate'], asMigrator())
     expect(run.code).toBe(0)
-    expect(run.stdout + run.stderr).toContain(`Package migrations on the server ${migrator}@localhost:${s.port}/${database}: already up to date`)
+    expect(run.stdout + run.stderr).toContain(
+      `Package migrations on the server ${migrator}@localhost:${s.port}/${database}: already up to date`,
+    )
     noPasswords(run.stdout + run.stderr)
     const owners = await migratorSql`select c.relname, pg_get_userbyid(c.relowner) as owner from pg_class c
       where c.relname in ('entities', 'time_series_data', 'hourly_metrics') order by 1`
@@ -144,7 +145,12 @@ describe.skipIf(unavailable !== undefined)('least privilege: a migrator and an a
   test('the app reads hourly_metrics after the migrator refreshes it (TimescaleDB passed the grant on to the materialization)', async () => {
     await migratorSql`call refresh_continuous_aggregate('hourly_metrics', null, ${`${day}T06:00:00Z`}::timestamptz)`
     const range = { from: `${day}T00:00:00Z`, to: `${day}T06:00:00Z` }
-    const request = { entityId: 'lp-0', width: validateInterval('1 hour'), range: validateRange(range), options: validateTimeBucketOptions({}) }
+    const request = {
+      entityId: 'lp-0',
+      width: validateInterval('1 hour'),
+      range: validateRange(range),
+      options: validateTimeBucketOptions({}),
+    }
     expect(await hourlyMetricsQuery(appClient.db, request)).toBeDefined()
     const buckets = await appClient.getTimeBuckets('lp-0', '1 hour', range)
     expect(buckets.map((b) => b.count)).toEqual([10, 10, 10, 10, 10, 10])
@@ -172,7 +178,10 @@ describe.skipIf(unavailable !== undefined)('least privilege: a migrator and an a
 
   test('import, query and status as the app role; status says which facts it cannot see', async () => {
     const file = join(folder, 'lp.csv')
-    writeFileSync(file, `entity_id,time,value\n${Array.from({ length: 50 }, (_, i) => `lp-csv,${day}T0${Math.floor(i / 10)}:${String((i % 10) * 6).padStart(2, '0')}:00Z,${i}`).join('\n')}\n`)
+    writeFileSync(
+      file,
+      `entity_id,time,value\n${Array.from({ length: 50 }, (_, i) => `lp-csv,${day}T0${Math.floor(i / 10)}:${String((i % 10) * 6).padStart(2, '0')}:00Z,${i}`).join('\n')}\n`,
+    )
     const imported = await runCli(['import', file], asApp())
     expect(imported.code).toBe(0)
     const query = await runCli(['query', 'lp-csv', '--from', `${day}T00:00:00Z`, '--to', `${day}T06:00:00Z`], asApp())

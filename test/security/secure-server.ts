@@ -4,8 +4,9 @@
  * chroot's stop script stops it). Roles and databases made here have names of their own per run
  * and are dropped at the end.
  */
-import { createId } from '@paralleldrive/cuid2'
+
 import { join } from 'node:path'
+import { createId } from '@paralleldrive/cuid2'
 import postgres from 'postgres'
 import { targets } from '../support/targets.ts'
 

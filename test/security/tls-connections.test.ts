@@ -5,8 +5,8 @@
  * errors, after one attempt, and the password appears in no error, health check or CLI output.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { createId } from '@paralleldrive/cuid2'
 import { readFileSync } from 'node:fs'
+import { createId } from '@paralleldrive/cuid2'
 import { sql } from 'drizzle-orm'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
@@ -60,7 +60,14 @@ describe.skipIf(unavailable !== undefined)('TLS and SCRAM on the secure server',
     const saved = { ...process.env }
     try {
       delete process.env.DATABASE_URL
-      Object.assign(process.env, { PGHOST: host, PGPORT: String(s.port), PGDATABASE: database, PGUSER: role, PGPASSWORD: pw, PGSSLMODE: tls.mode })
+      Object.assign(process.env, {
+        PGHOST: host,
+        PGPORT: String(s.port),
+        PGDATABASE: database,
+        PGUSER: role,
+        PGPASSWORD: pw,
+        PGSSLMODE: tls.mode,
+      })
       if (tls.ca) process.env.PGSSLROOTCERT = tls.ca
       else delete process.env.PGSSLROOTCERT
       return await ClientFactory.fromEnvironment(NO_RETRY_WAIT)
@@ -172,13 +179,20 @@ describe.skipIf(unavailable !== undefined)('TLS and SCRAM on the secure server',
     const good = cliEnv({ DATABASE_URL: s.url(role, password, database, query) })
     const status = await runCli(['status'], good)
     expect(status.code).toBe(0)
-    expect(status.stdout).toMatch(new RegExp(`^TimescaleDB 2\\.29\\.\\d+ \\(license: timescale\\) on PostgreSQL 17\\.\\d+.*, server ${role}@localhost:${s.port}/${database}$`, 'm'))
+    expect(status.stdout).toMatch(
+      new RegExp(
+        `^TimescaleDB 2\\.29\\.\\d+ \\(license: timescale\\) on PostgreSQL 17\\.\\d+.*, server ${role}@localhost:${s.port}/${database}$`,
+        'm',
+      ),
+    )
     // A role with no grants on the package's tables: status degrades with a note instead of failing.
     expect(status.stdout).toContain(`Connected as ${role}, without SELECT on public.hourly_metrics and public.time_series_data`)
     // Reading records needs SELECT: refused by the server, one line, typed, no password.
     const query2 = await runCli(['query', 'nobody', '--from', '2024-01-01T00:00:00Z', '--to', '2024-01-02T00:00:00Z'], good)
     expect(query2.code).toBe(1)
-    expect(query2.stderr).toMatch(/^drizzle-timescale: getTimeBuckets failed: permission denied for (table time_series_data|materialized view hourly_metrics)\n$/)
+    expect(query2.stderr).toMatch(
+      /^drizzle-timescale: getTimeBuckets failed: permission denied for (table time_series_data|materialized view hourly_metrics)\n$/,
+    )
     const json = await runCli(['status', '--json'], good)
     expect(json.code).toBe(0)
     for (const run of [status, json, query2]) expect(run.stdout + run.stderr).not.toContain(password)

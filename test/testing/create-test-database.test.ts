@@ -8,8 +8,7 @@ import { createTestDatabase, type TestDatabase } from '../../src/testing/index.t
 // Each file sets it: the preload's setDefaultTimeout reaches only the first test file of a run (Bun 1.4.5).
 setDefaultTimeout(60_000)
 
-const count = async (t: TestDatabase) =>
-  (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from time_series_data`))[0]?.n
+const count = async (t: TestDatabase) => (await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from time_series_data`))[0]?.n
 
 describe('createTestDatabase', () => {
   let a: TestDatabase

@@ -9,13 +9,30 @@ test('UTC texts (the fast path) read the same as the same instants written with 
     state = (state * 48271) % 2147483647
     return state / 2147483647
   }
-  const cases = ['2024-02-29T23:59:59.999999Z', '2023-02-29T00:00:00Z', '0000-01-01T00:00:00Z', '0001-01-01T00:00:00Z',
-    '9999-12-31T23:59:59.9Z', '2024-01-15T24:00:00Z', '2024-01-15T23:60:00Z', '2024-01-15T23:59:60Z', '2024-01-15T10:30:00.Z',
-    '2024-01-15T10:30:00.1234567Z', '2024-01-15T1a:30:00Z', '2024-13-01T00:00:00Z', '2024-04-31T00:00:00Z']
+  const cases = [
+    '2024-02-29T23:59:59.999999Z',
+    '2023-02-29T00:00:00Z',
+    '0000-01-01T00:00:00Z',
+    '0001-01-01T00:00:00Z',
+    '9999-12-31T23:59:59.9Z',
+    '2024-01-15T24:00:00Z',
+    '2024-01-15T23:60:00Z',
+    '2024-01-15T23:59:60Z',
+    '2024-01-15T10:30:00.Z',
+    '2024-01-15T10:30:00.1234567Z',
+    '2024-01-15T1a:30:00Z',
+    '2024-13-01T00:00:00Z',
+    '2024-04-31T00:00:00Z',
+  ]
   for (let i = 0; i < 20_000; i++) {
     const iso = new Date(Math.floor(random() * 253402300799000)).toISOString()
     const digits = Math.floor(random() * 7)
-    const fraction = digits === 0 ? '' : `.${String(Math.floor(random() * 1e6)).padStart(6, '0').slice(0, digits)}`
+    const fraction =
+      digits === 0
+        ? ''
+        : `.${String(Math.floor(random() * 1e6))
+            .padStart(6, '0')
+            .slice(0, digits)}`
     cases.push(`${iso.slice(0, 19)}${fraction}Z`)
   }
   for (const utc of cases) {

@@ -14,12 +14,9 @@ describe('aggregate function and column allow-lists', () => {
       expectInvalid(() => validateAggregateFunction(f), 'func')
     },
   )
-  test.each(['time', 'entity_id', 'metadata', 'value5', 'value"; drop table x; --', 'VALUE', '__proto__'])(
-    'column %p is refused',
-    (c) => {
-      expectInvalid(() => validateValueColumn(c), 'column')
-    },
-  )
+  test.each(['time', 'entity_id', 'metadata', 'value5', 'value"; drop table x; --', 'VALUE', '__proto__'])('column %p is refused', (c) => {
+    expectInvalid(() => validateValueColumn(c), 'column')
+  })
   test('non-strings are refused', () => {
     expectInvalid(() => validateAggregateFunction(['avg']), 'func')
     expectInvalid(() => validateValueColumn(null), 'column')

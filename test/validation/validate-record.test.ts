@@ -7,17 +7,17 @@ const rec = (patch: Record<string, unknown>) => () => validateRecord({ ...ok, ..
 
 describe('validateRecord', () => {
   test('normalizes a full record: canonical time, absent values null, metadata as JSON text', () => {
-    expect(
-      validateRecord({ ...ok, time: '2024-01-15T16:00:00.123456+05:30', value2: 0, value4: null, metadata: { a: [1, 'x'] } }),
-    ).toEqual({
-      entity_id: 'sensor-1',
-      time: '2024-01-15T10:30:00.123456Z',
-      value: 1.5,
-      value2: 0,
-      value3: null,
-      value4: null,
-      metadata: '{"a":[1,"x"]}',
-    })
+    expect(validateRecord({ ...ok, time: '2024-01-15T16:00:00.123456+05:30', value2: 0, value4: null, metadata: { a: [1, 'x'] } })).toEqual(
+      {
+        entity_id: 'sensor-1',
+        time: '2024-01-15T10:30:00.123456Z',
+        value: 1.5,
+        value2: 0,
+        value3: null,
+        value4: null,
+        metadata: '{"a":[1,"x"]}',
+      },
+    )
   })
 
   test('accepts a record with a null prototype and undefined optional fields', () => {

@@ -6,7 +6,7 @@ import { RejectsWriter } from '../import/rejects-writer.ts'
 import { runImport } from '../import/run-import.ts'
 import { openCliDatabase } from '../open-cli-database.ts'
 import { integerOption, parseCommandArgs, stringOption } from '../parse-command-args.ts'
-import { ProgressReporter, formatCount } from '../progress-reporter.ts'
+import { formatCount, ProgressReporter } from '../progress-reporter.ts'
 import { ExitCode, UsageError } from '../usage-error.ts'
 
 /** Rejected rows printed on stderr; the rest are counted (and all are in the rejects file). */
@@ -45,11 +45,16 @@ export const importCommand: Command = {
   summary: 'load records from a CSV or NDJSON file, in batches, with progress',
   help: HELP,
   async run(argv, context) {
-    const args = parseCommandArgs('import', argv, {
-      format: { type: 'string' },
-      'batch-size': { type: 'string' },
-      rejects: { type: 'string' },
-    }, 1)
+    const args = parseCommandArgs(
+      'import',
+      argv,
+      {
+        format: { type: 'string' },
+        'batch-size': { type: 'string' },
+        rejects: { type: 'string' },
+      },
+      1,
+    )
     const path = args.positionals[0]
     if (path === undefined) throw new UsageError('import: which file? (drizzle-timescale import <file>; see --help)')
     const format = importFormat(path, stringOption(args, 'format'))

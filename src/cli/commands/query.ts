@@ -35,15 +35,20 @@ export const queryCommand: Command = {
   summary: 'time buckets of one entity as a table and a sparkline',
   help: HELP,
   async run(argv, context) {
-    const args = parseCommandArgs('query', argv, {
-      interval: { type: 'string' },
-      from: { type: 'string' },
-      to: { type: 'string' },
-      function: { type: 'string' },
-      column: { type: 'string' },
-      'time-zone': { type: 'string' },
-      json: { type: 'boolean' },
-    }, 1)
+    const args = parseCommandArgs(
+      'query',
+      argv,
+      {
+        interval: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        function: { type: 'string' },
+        column: { type: 'string' },
+        'time-zone': { type: 'string' },
+        json: { type: 'boolean' },
+      },
+      1,
+    )
     const entityId = args.positionals[0]
     if (entityId === undefined) throw new UsageError('query: which entity? (drizzle-timescale query <entity_id>; see --help)')
     asUsage(() => validateEntityId(entityId, '<entity_id>'))
@@ -57,13 +62,19 @@ export const queryCommand: Command = {
 
     const target = await openCliDatabase(args, context, 'query')
     try {
-      const buckets = await getTimeBuckets(target.db, entityId, interval, { from, to }, {
-        aggregateFunction: fn,
-        aggregateColumn: column,
-        order: 'asc',
-        limit: MAX_LIMIT,
-        ...(timeZone === undefined ? {} : { timeZone }),
-      })
+      const buckets = await getTimeBuckets(
+        target.db,
+        entityId,
+        interval,
+        { from, to },
+        {
+          aggregateFunction: fn,
+          aggregateColumn: column,
+          order: 'asc',
+          limit: MAX_LIMIT,
+          ...(timeZone === undefined ? {} : { timeZone }),
+        },
+      )
       if (args.values.json) {
         const result = { entity_id: entityId, interval, function: fn, column, from, to, buckets }
         context.stdout.write(`${JSON.stringify(result, null, 2)}\n`)

@@ -20,7 +20,7 @@ export class CsvSyntaxError extends Error {
 /** Longest row accepted, in characters (metadata may be 1 MiB): a quote left open would otherwise swallow the whole file. */
 export const MAX_ROW_LENGTH = 4 * 1024 * 1024
 
-const enum State {
+enum State {
   FieldStart,
   Unquoted,
   Quoted,

@@ -65,7 +65,11 @@ export function simulateEntity(useCase: UseCase, index: number, random: SeededRa
     case 'servers': {
       // CPU (%), memory (GB), network (MB/s), disk utilization (0..1): business-hours load, spikes.
       const datacenter = random.pick(['us-east-1', 'eu-west-1', 'ap-south-1'])
-      const size = random.pick([{ type: 'c5.large', memory: 4 }, { type: 'c5.xlarge', memory: 8 }, { type: 'm5.2xlarge', memory: 32 }])
+      const size = random.pick([
+        { type: 'c5.large', memory: 4 },
+        { type: 'c5.xlarge', memory: 8 },
+        { type: 'm5.2xlarge', memory: 32 },
+      ])
       let spike = 0
       return {
         entity: {

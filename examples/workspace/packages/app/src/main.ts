@@ -7,7 +7,7 @@
  * Re-running is safe: devices and readings are upserts.
  */
 import { migrate as migrateApp } from 'drizzle-orm/pglite/migrator'
-import { ClientFactory, type TimescaleClient, type TimescaleDatabase, type TimeSeriesInsert } from 'drizzle-timescale'
+import { ClientFactory, type TimeSeriesInsert, type TimescaleClient, type TimescaleDatabase } from 'drizzle-timescale'
 import { appMigrationsFolder } from './migrations.ts'
 import { latestBySite, registerDevices, siteHours, siteReadings, siteSummary } from './queries.ts'
 
@@ -47,7 +47,9 @@ console.log(`recorded ${batch.written} readings`)
 
 console.log('\nper site (time_series_data joined with devices):')
 for (const row of await siteSummary(client.db, morning)) {
-  console.log(`  ${row.site}: ${row.devices} device${row.devices === 1 ? '' : 's'}, ${row.readings} readings, avg ${row.avg_value.toFixed(2)}, max ${row.max_value}`)
+  console.log(
+    `  ${row.site}: ${row.devices} device${row.devices === 1 ? '' : 's'}, ${row.readings} readings, avg ${row.avg_value.toFixed(2)}, max ${row.max_value}`,
+  )
 }
 const first = (await siteReadings(client.db, 'plant-south', morning))[0]
 console.log(`first plant-south reading: ${first?.device_id} at ${first?.time}: ${first?.value}`)

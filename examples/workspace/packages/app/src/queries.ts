@@ -108,11 +108,7 @@ export function siteHours(db: AnyPgDatabase, site: string, range: TimeRange) {
 
 /** The newest reading of each device of a site, by the package's `getLatestValues`. */
 export async function latestBySite(db: AnyPgDatabase, site: string): Promise<LatestValue[]> {
-  const rows = await db
-    .select({ device_id: devices.device_id })
-    .from(devices)
-    .where(eq(devices.site, site))
-    .orderBy(asc(devices.device_id))
+  const rows = await db.select({ device_id: devices.device_id }).from(devices).where(eq(devices.site, site)).orderBy(asc(devices.device_id))
   return getLatestValues(
     db,
     rows.map((row) => row.device_id),

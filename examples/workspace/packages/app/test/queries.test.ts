@@ -2,15 +2,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { ClientFactory } from 'drizzle-timescale'
 import { hourlyMetrics, timeSeriesData } from 'drizzle-timescale/schema'
 import type { TestDatabase } from 'drizzle-timescale/testing'
-import {
-  deviceHours,
-  latestBySite,
-  recordReadings,
-  registerDevices,
-  siteHours,
-  siteReadings,
-  siteSummary,
-} from '../src/queries.ts'
+import { deviceHours, latestBySite, recordReadings, registerDevices, siteHours, siteReadings, siteSummary } from '../src/queries.ts'
 import { devices } from '../src/schema.ts'
 import { createAppTestDatabase } from './app-test-database.ts'
 
@@ -50,9 +42,7 @@ describe('migrations', () => {
       { table_name: 'package', n: 5 },
       { table_name: 'app', n: 1 },
     ])
-    const { rows: tables } = await tsdb.pglite.query<{ name: string }>(
-      `select to_regclass('public.devices')::text as name`,
-    )
+    const { rows: tables } = await tsdb.pglite.query<{ name: string }>(`select to_regclass('public.devices')::text as name`)
     expect(tables[0]?.name).toBe('devices')
   })
 
