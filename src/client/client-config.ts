@@ -1,5 +1,5 @@
 import { type ClientConfig, DEFAULT_LIMIT, MAX_LIMIT, type RetryOptions } from '../types.ts'
-import { checkNumber } from './check-option.ts'
+import { validateNumber } from '../validation/validate-number.ts'
 import { resolveRetryOptions } from './retry-options.ts'
 
 /** The options a `TimescaleClient` uses once connected, validated and with defaults. */
@@ -23,8 +23,8 @@ export interface ResolvedClientConfig {
 export function resolveClientConfig(config: ClientConfig = {}): ResolvedClientConfig {
   return {
     retry: resolveRetryOptions(config),
-    defaultLimit: checkNumber('defaultLimit', config.defaultLimit, { min: 1, max: MAX_LIMIT, integer: true }) ?? DEFAULT_LIMIT,
-    acquireTimeoutMs: toMilliseconds(checkNumber('acquireTimeout', config.acquireTimeout, { min: 0, max: 3600 })),
+    defaultLimit: validateNumber(config.defaultLimit, 'defaultLimit', { min: 1, max: MAX_LIMIT, integer: true }) ?? DEFAULT_LIMIT,
+    acquireTimeoutMs: toMilliseconds(validateNumber(config.acquireTimeout, 'acquireTimeout', { min: 0, max: 3600 })),
   }
 }
 

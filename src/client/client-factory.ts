@@ -1,7 +1,7 @@
 import type { EmbeddedDrizzle } from '../embedded/index.ts'
-import { ErrorCodes, ValidationError } from '../errors.ts'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import type { ClientConfig, ConnectionConfig } from '../types.ts'
+import { invalid } from '../validation/invalid.ts'
 import { resolveClientConfig } from './client-config.ts'
 import { connectPostgres, type PostgresTimescaleDatabase } from './connect-postgres.ts'
 import { connectionFromEnvironment } from './connection-from-environment.ts'
@@ -52,8 +52,7 @@ export class ClientFactory {
    */
   static fromConnectionString(connectionString: string, options?: ClientConfig): Promise<TimescaleClient<PostgresTimescaleDatabase>> {
     if (typeof connectionString !== 'string') {
-      const message = 'the connection string must be a postgres:// or postgresql:// URL'
-      return Promise.reject(new ValidationError(message, ErrorCodes.VALIDATION, { details: { field: 'connectionString' } }))
+      return Promise.reject(invalid('connectionString', 'must be a postgres:// or postgresql:// URL'))
     }
     return connectPostgres(connectionString, options)
   }
@@ -102,7 +101,7 @@ export class ClientFactory {
    */
   static async fromDrizzle<TDb extends AnyPgDatabase>(db: TDb, options?: ClientConfig): Promise<TimescaleClient<TDb>> {
     if (db === null || typeof db !== 'object' || typeof (db as { execute?: unknown }).execute !== 'function') {
-      throw new ValidationError('fromDrizzle needs a Drizzle PostgreSQL database', ErrorCodes.VALIDATION, { details: { field: 'db' } })
+      throw invalid('db', 'must be a Drizzle PostgreSQL database (fromDrizzle)')
     }
     refuseReplicas(options, 'fromDrizzle')
     return new TimescaleClient(db, { config: options ?? {} })
@@ -123,7 +122,7 @@ export class ClientFactory {
     resolveClientConfig(options)
     refuseReplicas(options, 'embedded')
     if (options.dataDir !== undefined && (typeof options.dataDir !== 'string' || options.dataDir === '')) {
-      throw new ValidationError('dataDir must be a non-empty path', ErrorCodes.VALIDATION, { details: { field: 'dataDir' } })
+      throw invalid('dataDir', 'must be a non-empty path')
     }
     // Loaded on demand: the WASM build is only needed by those who ask for it.
     const { createEmbeddedDatabase } = await import('../embedded/index.ts')

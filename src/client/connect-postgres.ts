@@ -1,9 +1,11 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
 import postgres, { type Sql } from 'postgres'
-import { ConnectionError, ErrorCodes, type TimescaleClientError, ValidationError } from '../errors.ts'
+import { ConnectionError, ErrorCodes, type TimescaleClientError } from '../errors.ts'
 import * as schema from '../schema/index.ts'
 import type { ClientConfig, ConnectionConfig } from '../types.ts'
-import { checkNumber, checkString } from './check-option.ts'
+import { invalid } from '../validation/invalid.ts'
+import { validateNumber } from '../validation/validate-number.ts'
+import { validateString } from '../validation/validate-string.ts'
 import { resolveClientConfig } from './client-config.ts'
 import { connectionInfoOf } from './connection-info.ts'
 import { toPostgresOptions } from './connection-options.ts'
@@ -69,7 +71,7 @@ export async function connectPostgres(
 
 function poolFromUrl(url: unknown, config: ClientConfig): Sql {
   if (typeof url !== 'string' || !/^postgres(ql)?:\/\/\S/i.test(url.trim())) {
-    throw invalidUrl('the connection string must be a postgres:// or postgresql:// URL')
+    throw invalid('connectionString', 'must be a postgres:// or postgresql:// URL')
   }
   const { url: forDriver, ssl } = sslFromUrl(url.trim())
   const query = forDriver.includes('?') ? forDriver.slice(forDriver.indexOf('?') + 1) : ''
@@ -83,19 +85,19 @@ function poolFromUrl(url: unknown, config: ClientConfig): Sql {
     return sql
   } catch {
     // No cause: the URL parser's message echoes the whole URL, password included.
-    throw invalidUrl('the connection string is not a valid URL (expected postgres://user:password@host:port/database)')
+    throw invalid('connectionString', 'is not a valid URL (expected postgres://user:password@host:port/database)')
   }
 }
 
 function poolFromConfig(config: ConnectionConfig, options: ClientConfig): Sql {
   if (config === null || typeof config !== 'object') {
-    throw new ValidationError('the connection config must be an object', ErrorCodes.VALIDATION, { details: { field: 'config' } })
+    throw invalid('config', 'must be an object (the connection config)')
   }
-  const host = checkString('host', config.host)
-  const port = checkNumber('port', config.port, { min: 1, max: 65535, integer: true })
-  const database = checkString('database', config.database)
-  const username = checkString('username', config.username)
-  const password = checkString('password', config.password)
+  const host = validateString(config.host, 'host')
+  const port = validateNumber(config.port, 'port', { min: 1, max: 65535, integer: true })
+  const database = validateString(config.database, 'database')
+  const username = validateString(config.username, 'username')
+  const password = validateString(config.password, 'password')
   return postgres({
     ...(host === undefined ? {} : { host }),
     ...(port === undefined ? {} : { port }),
@@ -120,10 +122,6 @@ function toConnectError(error: unknown, target: ReturnType<typeof describeTarget
   const code = mapped.code === ErrorCodes.AUTHENTICATION || mapped.code === ErrorCodes.TLS ? mapped.code : ErrorCodes.CONNECTION
   const reason = mapped.message.replace(/^connect failed: /, '')
   return new ConnectionError(`could not connect to ${target.text}: ${reason}`, code, { cause: mapped.cause, details })
-}
-
-function invalidUrl(message: string): ValidationError {
-  return new ValidationError(message, ErrorCodes.VALIDATION, { details: { field: 'connectionString' } })
 }
 
 function definedOnly<T extends object>(value: T): Partial<T> {

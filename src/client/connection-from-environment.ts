@@ -1,5 +1,5 @@
-import { ErrorCodes, ValidationError } from '../errors.ts'
 import type { ConnectionConfig } from '../types.ts'
+import { invalid } from '../validation/invalid.ts'
 import { sslOption } from './ssl-mode.ts'
 
 /** Where {@link connectionFromEnvironment} found the connection. */
@@ -28,7 +28,7 @@ export function connectionFromEnvironment(env: Record<string, string | undefined
   const url = env.DATABASE_URL?.trim()
   if (url) return { url }
   if (!PG_ENVIRONMENT_VARIABLES.some((name) => env[name])) {
-    throw invalid('DATABASE_URL', `neither DATABASE_URL nor any of ${PG_ENVIRONMENT_VARIABLES.join(', ')} is set`)
+    throw invalid('DATABASE_URL', `is not set, nor any of ${PG_ENVIRONMENT_VARIABLES.join(', ')}`)
   }
   const config: ConnectionConfig = {}
   if (env.PGHOST) config.host = env.PGHOST
@@ -47,9 +47,5 @@ export function connectionFromEnvironment(env: Record<string, string | undefined
 function parsePort(text: string): number {
   const port = /^\d{1,5}$/.test(text.trim()) ? Number(text) : Number.NaN
   if (port >= 1 && port <= 65535) return port
-  throw invalid('PGPORT', 'PGPORT must be a TCP port number between 1 and 65535')
-}
-
-function invalid(field: string, message: string): ValidationError {
-  return new ValidationError(message, ErrorCodes.VALIDATION, { details: { field } })
+  throw invalid('PGPORT', 'must be a TCP port number between 1 and 65535')
 }

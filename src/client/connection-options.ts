@@ -1,7 +1,7 @@
 import type { Options, PostgresType } from 'postgres'
-import { ErrorCodes, ValidationError } from '../errors.ts'
 import type { ConnectionOptions } from '../types.ts'
-import { checkNumber } from './check-option.ts'
+import { invalid } from '../validation/invalid.ts'
+import { validateNumber } from '../validation/validate-number.ts'
 
 /** postgres.js options as this package passes them. */
 export type PostgresOptions = Options<Record<string, PostgresType>>
@@ -30,10 +30,10 @@ const SSL_MODES = new Set(['require', 'allow', 'prefer', 'verify-full'])
  * @see https://github.com/porsager/postgres#connection-details
  */
 export function toPostgresOptions(options: ConnectionOptions, setElsewhere: ReadonlySet<string> = new Set()): PostgresOptions {
-  const max = checkNumber('maxConnections', options.maxConnections, { min: 1, max: 10_000, integer: true })
-  const maxLifetime = checkNumber('maxLifetime', options.maxLifetime, { min: 0 })
-  const idleTimeout = checkNumber('idleTimeout', options.idleTimeout, { min: 0 })
-  const connectTimeout = checkNumber('connectTimeout', options.connectTimeout, { min: 0.001, max: 3600 })
+  const max = validateNumber(options.maxConnections, 'maxConnections', { min: 1, max: 10_000, integer: true })
+  const maxLifetime = validateNumber(options.maxLifetime, 'maxLifetime', { min: 0 })
+  const idleTimeout = validateNumber(options.idleTimeout, 'idleTimeout', { min: 0 })
+  const connectTimeout = validateNumber(options.connectTimeout, 'connectTimeout', { min: 0.001, max: 3600 })
   const ssl = checkSsl(options.ssl)
   const pick = (key: string, given: number | undefined, fallback: number) =>
     given !== undefined ? { [key]: given } : setElsewhere.has(key) ? {} : { [key]: fallback }
@@ -52,9 +52,5 @@ function checkSsl(ssl: unknown): PostgresOptions['ssl'] | undefined {
   if (ssl === undefined || typeof ssl === 'boolean') return ssl
   if (typeof ssl === 'string' && SSL_MODES.has(ssl)) return ssl as PostgresOptions['ssl']
   if (ssl !== null && typeof ssl === 'object' && !Array.isArray(ssl)) return ssl as PostgresOptions['ssl']
-  throw new ValidationError(
-    `ssl must be a boolean, one of ${[...SSL_MODES].map((m) => `'${m}'`).join(', ')}, or tls.connect options`,
-    ErrorCodes.VALIDATION,
-    { details: { field: 'ssl' } },
-  )
+  throw invalid('ssl', `must be a boolean, one of ${[...SSL_MODES].map((m) => `'${m}'`).join(', ')}, or tls.connect options`)
 }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
 import type { HealthCheckResult } from '../types.ts'
-import { checkNumber } from './check-option.ts'
+import { validateNumber } from '../validation/validate-number.ts'
 import type { ConnectionInfo } from './connection-info.ts'
 
 /** Options of `healthCheck()`. */
@@ -43,7 +43,7 @@ export async function checkHealth(
   let timer: ReturnType<typeof setTimeout> | undefined
   try {
     // Inside the try: a bad timeout is reported like any other failure (it never throws).
-    const timeoutMs = checkNumber('timeoutMs', (options as HealthCheckOptions | null)?.timeoutMs, { min: 1, max: 3_600_000 }) ?? 10_000
+    const timeoutMs = validateNumber((options as HealthCheckOptions | null)?.timeoutMs, 'timeoutMs', { min: 1, max: 3_600_000 }) ?? 10_000
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error(`health check timed out after ${timeoutMs} ms`)), timeoutMs)
     })

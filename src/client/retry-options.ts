@@ -1,5 +1,5 @@
 import type { RetryOptions } from '../types.ts'
-import { checkNumber } from './check-option.ts'
+import { validateNumber } from '../validation/validate-number.ts'
 
 /** The retry defaults: 3 retries, backoff from 100 ms doubling up to 5 s. */
 export const DEFAULT_RETRY_OPTIONS: Readonly<Required<RetryOptions>> = Object.freeze({
@@ -17,16 +17,16 @@ export const DEFAULT_RETRY_OPTIONS: Readonly<Required<RetryOptions>> = Object.fr
  * ```
  */
 export function resolveRetryOptions(options: RetryOptions = {}): Required<RetryOptions> {
-  const maxRetries = checkNumber('maxRetries', options.maxRetries, { min: 0, max: 100, integer: true })
-  const base = checkNumber('retryBaseDelayMs', options.retryBaseDelayMs, { min: 0 })
-  const max = checkNumber('retryMaxDelayMs', options.retryMaxDelayMs, { min: 0 })
+  const maxRetries = validateNumber(options.maxRetries, 'maxRetries', { min: 0, max: 100, integer: true })
+  const base = validateNumber(options.retryBaseDelayMs, 'retryBaseDelayMs', { min: 0 })
+  const max = validateNumber(options.retryMaxDelayMs, 'retryMaxDelayMs', { min: 0 })
   const resolved = {
     maxRetries: maxRetries ?? DEFAULT_RETRY_OPTIONS.maxRetries,
     retryBaseDelayMs: base ?? DEFAULT_RETRY_OPTIONS.retryBaseDelayMs,
     retryMaxDelayMs: max ?? DEFAULT_RETRY_OPTIONS.retryMaxDelayMs,
   }
   // A base above the cap is only an error when both were given; otherwise the cap wins.
-  if (base !== undefined && max !== undefined) checkNumber('retryMaxDelayMs', max, { min: base })
+  if (base !== undefined && max !== undefined) validateNumber(max, 'retryMaxDelayMs', { min: base })
   return resolved
 }
 

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
-import { ErrorCodes, ValidationError } from '../errors.ts'
 import type { ConnectionOptions } from '../types.ts'
+import { invalid } from '../validation/invalid.ts'
 
 /** libpq's `sslmode` values. */
 export const SSL_MODES = ['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'] as const
@@ -29,9 +29,7 @@ export function sslOption(
 ): NonNullable<ConnectionOptions['ssl']> {
   const m = mode.trim()
   if (!(SSL_MODES as readonly string[]).includes(m)) {
-    throw new ValidationError(`${fields.mode} must be one of ${SSL_MODES.join(', ')}`, ErrorCodes.VALIDATION, {
-      details: { field: fields.mode },
-    })
+    throw invalid(fields.mode, `must be one of ${SSL_MODES.join(', ')}`)
   }
   if (m === 'disable') return false
   const system = rootCert?.trim() === 'system'
@@ -47,12 +45,6 @@ function readRootCert(path: string, field: string): string {
   try {
     return readFileSync(path, 'utf8')
   } catch (error) {
-    throw new ValidationError(
-      `${field}: cannot read the root certificate file ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      ErrorCodes.VALIDATION,
-      {
-        details: { field },
-      },
-    )
+    throw invalid(field, `names a root certificate file that cannot be read: ${path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`)
   }
 }

@@ -36,8 +36,8 @@ import type {
   ValueColumn,
 } from '../types.ts'
 import { isPlainObject } from '../validation/invalid.ts'
+import { validateNumber } from '../validation/validate-number.ts'
 import { AcquireGate } from './acquire-gate.ts'
-import { checkNumber } from './check-option.ts'
 import { type ResolvedClientConfig, resolveClientConfig } from './client-config.ts'
 import { type ConnectionInfo, connectionInfoOf } from './connection-info.ts'
 import { checkHealth, type HealthCheckOptions } from './health-check.ts'
@@ -384,7 +384,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
    */
   close(options: { timeout?: number } = {}): Promise<void> {
     if (!this.#closing) {
-      const timeout = checkNumber('timeout', options.timeout, { min: 0, max: 3600 }) ?? DEFAULT_CLOSE_TIMEOUT_SECONDS
+      const timeout = validateNumber(options.timeout, 'timeout', { min: 0, max: 3600 }) ?? DEFAULT_CLOSE_TIMEOUT_SECONDS
       this.#closed.abort()
       this.#closing = (this.#release?.(timeout) ?? Promise.resolve()).catch(() => {})
     }

@@ -1,9 +1,11 @@
+import { PgDialect } from 'drizzle-orm/pg-core'
 import type postgres from 'postgres'
 import { ErrorCodes } from '../errors.ts'
 import { copyFromStdin } from '../internal/copy-from-stdin.ts'
-import { COPY_COLUMNS, copyText } from '../internal/copy-text.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
 import type { ValidRecord } from '../validation/index.ts'
+import { copyText } from './copy-text.ts'
+import { COPY_COLUMNS, upsertOnConflict } from './record-columns.ts'
 
 /*
  * The fast ingest path on postgres.js: COPY each chunk into a temporary staging table, then one
@@ -17,17 +19,12 @@ import type { ValidRecord } from '../validation/index.ts'
 // works behind a transaction-mode pooler. A DO block avoids the NOTICE of CREATE ... IF NOT EXISTS.
 const ENSURE_STAGING = `do $$ begin
   if to_regclass('pg_temp.drizzle_timescale_staging') is null then
-    create temporary table drizzle_timescale_staging (
-      entity_id text not null, time timestamptz not null, value float8 not null,
-      value2 float8, value3 float8, value4 float8, metadata jsonb
-    ) on commit delete rows;
+    create temporary table drizzle_timescale_staging (like time_series_data) on commit delete rows;
   end if;
 end $$`
 
 const UPSERT_FROM_STAGING = `insert into time_series_data (${COPY_COLUMNS})
-  select ${COPY_COLUMNS} from drizzle_timescale_staging
-  on conflict (entity_id, time) do update set value = excluded.value, value2 = excluded.value2,
-    value3 = excluded.value3, value4 = excluded.value4, metadata = excluded.metadata`
+  select ${COPY_COLUMNS} from drizzle_timescale_staging ${new PgDialect().sqlToQuery(upsertOnConflict).sql}`
 
 /**
  * Upserts `chunks` in ONE transaction on one pooled connection: for each chunk, COPY into the

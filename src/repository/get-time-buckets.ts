@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm'
-import { ErrorCodes, QueryError, ValidationError } from '../errors.ts'
+import { ErrorCodes, QueryError, type ValidationError } from '../errors.ts'
 import { utcFromJson, utcJson } from '../internal/iso-time.ts'
 import { findPgError } from '../internal/pg-error.ts'
 import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
@@ -167,8 +167,5 @@ async function requireTimescaleLicense(db: AnyPgDatabase): Promise<void> {
 function timeZoneError(error: unknown, timeZone: string | undefined): ValidationError | undefined {
   const pg = findPgError(error)
   if (timeZone === undefined || pg?.code !== '22023' || !/time zone/i.test(pg.message)) return undefined
-  return new ValidationError(`timeZone is not a time zone the server knows: ${pg.message}`, ErrorCodes.VALIDATION, {
-    cause: error,
-    details: { field: 'timeZone', sqlState: pg.code, operation },
-  })
+  return invalid('timeZone', `is not a time zone the server knows: ${pg.message}`, { sqlState: pg.code, operation }, error)
 }

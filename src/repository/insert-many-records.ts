@@ -10,7 +10,7 @@ import { invalid } from '../validation/invalid.ts'
 import { blobCopyInsert } from './blob-copy-insert.ts'
 import { copyInsert } from './copy-insert.ts'
 import { beginGuarded, copyUpsert } from './copy-upsert.ts'
-import { upsertOnConflict } from './stored-record.ts'
+import { upsertOnConflict } from './record-columns.ts'
 
 /**
  * Writes any number of records with upsert semantics, in one transaction (unless `parallel` > 1).

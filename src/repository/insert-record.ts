@@ -3,7 +3,8 @@ import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
 import type { TimeSeriesRecord } from '../types.ts'
 import { validateRecord } from '../validation/index.ts'
-import { recordValues, upsertOnConflict } from './stored-record.ts'
+import { upsertOnConflict } from './record-columns.ts'
+import { recordValues } from './stored-record.ts'
 
 /**
  * Writes one record; a record with the same `(entity_id, time)` is replaced (upsert).

@@ -29,10 +29,6 @@ export function nullableNumber(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value)
 }
 
-/** The design's upsert: a record with the same `(entity_id, time)` replaces the stored one. */
-export const upsertOnConflict: SQL = sql`on conflict (entity_id, time) do update set value = excluded.value,
-  value2 = excluded.value2, value3 = excluded.value3, value4 = excluded.value4, metadata = excluded.metadata`
-
 /** The bound parameters of one record's values, each sent as text and cast on the server. */
 export function recordValues(r: ValidRecord): SQL {
   const float = (v: number | null) => sql`${v === null ? null : floatText(v)}::text::float8`

@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm'
-import { ErrorCodes, ValidationError } from '../errors.ts'
+import { invalid } from '../validation/invalid.ts'
 
 /** What {@link grantsSql} grants to, and where. */
 export interface GrantsOptions {
@@ -16,7 +16,7 @@ export interface GrantsOptions {
 /** A name PostgreSQL accepts as a quoted identifier: 1 to 63 bytes, no NUL. */
 function checkName(field: string, name: unknown): string {
   if (typeof name !== 'string' || name.length === 0 || Buffer.byteLength(name) > 63 || name.includes('\0')) {
-    throw new ValidationError(`${field} must be a name of 1 to 63 bytes`, ErrorCodes.VALIDATION, { details: { field } })
+    throw invalid(field, 'must be a name of 1 to 63 bytes')
   }
   return name
 }

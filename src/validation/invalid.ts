@@ -5,8 +5,11 @@ import { ErrorCodes, ValidationError } from '../errors.ts'
  * `details.field` holds it (`time`, `value2`, `metadata.tags[3]`, `range.from`, `interval`).
  * Values are never copied into the message.
  */
-export function invalid(field: string, reason: string, details: Record<string, unknown> = {}): ValidationError {
-  return new ValidationError(`${field} ${reason}`, ErrorCodes.VALIDATION, { details: { ...details, field } })
+export function invalid(field: string, reason: string, details: Record<string, unknown> = {}, cause?: unknown): ValidationError {
+  return new ValidationError(`${field} ${reason}`, ErrorCodes.VALIDATION, {
+    details: { ...details, field },
+    ...(cause === undefined ? {} : { cause }),
+  })
 }
 
 /** What a value is, for messages: `a string`, `a number`, `null`, `an array`, `a Date`, ... */

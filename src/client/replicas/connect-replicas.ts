@@ -1,5 +1,6 @@
-import { ErrorCodes, ValidationError } from '../../errors.ts'
+import { ValidationError } from '../../errors.ts'
 import type { AnyPgDatabase } from '../../internal/query-rows.ts'
+import { invalid } from '../../validation/invalid.ts'
 import type { ConnectionInfo } from '../connection-info.ts'
 import { ReadRouter } from './read-router.ts'
 import { type ReplicaDatabase, ReplicaNode } from './replica-node.ts'
@@ -30,9 +31,7 @@ export async function connectReplicas<TDb extends AnyPgDatabase>(
         nodes.push(new ReplicaNode(open(url), primary, options))
       } catch (error) {
         if (!(error instanceof ValidationError)) throw error
-        throw new ValidationError(error.message.replace('the connection string', `replicas[${i}]`), ErrorCodes.VALIDATION, {
-          details: { field: `replicas[${i}]` },
-        })
+        throw invalid(`replicas[${i}]`, error.message.replace(/^connectionString /, ''))
       }
     })
   } catch (error) {

@@ -1,6 +1,6 @@
-import { ErrorCodes, ValidationError } from '../../errors.ts'
 import type { ReplicaOptions } from '../../types.ts'
-import { checkNumber } from '../check-option.ts'
+import { invalid } from '../../validation/invalid.ts'
+import { validateNumber } from '../../validation/validate-number.ts'
 
 /** Default of `maxReplicaLagSeconds`. */
 export const DEFAULT_MAX_REPLICA_LAG_SECONDS = 30
@@ -29,20 +29,18 @@ export interface ResolvedReplicaOptions {
 export function resolveReplicaOptions(options: ReplicaOptions = {}): ResolvedReplicaOptions {
   const { replicas } = options
   if (replicas !== undefined && !Array.isArray(replicas)) {
-    throw new ValidationError('replicas must be an array of postgres:// URLs', ErrorCodes.VALIDATION, { details: { field: 'replicas' } })
+    throw invalid('replicas', 'must be an array of postgres:// URLs')
   }
   const urls = (replicas ?? []).map((url: unknown, i) => {
     if (typeof url !== 'string' || !/^postgres(ql)?:\/\/\S/i.test(url.trim())) {
-      throw new ValidationError(`replicas[${i}] must be a postgres:// or postgresql:// URL`, ErrorCodes.VALIDATION, {
-        details: { field: `replicas[${i}]` },
-      })
+      throw invalid(`replicas[${i}]`, 'must be a postgres:// or postgresql:// URL')
     }
     return url.trim()
   })
   const maxLagSeconds =
-    checkNumber('maxReplicaLagSeconds', options.maxReplicaLagSeconds, { min: 0, max: 86_400 }) ?? DEFAULT_MAX_REPLICA_LAG_SECONDS
+    validateNumber(options.maxReplicaLagSeconds, 'maxReplicaLagSeconds', { min: 0, max: 86_400 }) ?? DEFAULT_MAX_REPLICA_LAG_SECONDS
   const intervalMs =
-    checkNumber('replicaHealthCheckIntervalMs', options.replicaHealthCheckIntervalMs, { min: 10, max: 3_600_000 }) ??
+    validateNumber(options.replicaHealthCheckIntervalMs, 'replicaHealthCheckIntervalMs', { min: 10, max: 3_600_000 }) ??
     DEFAULT_REPLICA_HEALTH_CHECK_INTERVAL_MS
   return { urls, maxLagSeconds, intervalMs, checkTimeoutMs: Math.min(Math.max(intervalMs, 1000), 5000) }
 }
@@ -57,9 +55,8 @@ export function resolveReplicaOptions(options: ReplicaOptions = {}): ResolvedRep
  */
 export function refuseReplicas(options: ReplicaOptions | undefined, factory: string): void {
   if (options?.replicas === undefined) return
-  throw new ValidationError(
-    `replicas are for the connecting factories (fromConnectionString, fromConfig, fromEnvironment), not ${factory}; with your own Drizzle databases, use withReplicas from drizzle-orm/pg-core`,
-    ErrorCodes.VALIDATION,
-    { details: { field: 'replicas' } },
+  throw invalid(
+    'replicas',
+    `are for the connecting factories (fromConnectionString, fromConfig, fromEnvironment), not ${factory}; with your own Drizzle databases, use withReplicas from drizzle-orm/pg-core`,
   )
 }

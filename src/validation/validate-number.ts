@@ -1,4 +1,4 @@
-import { ErrorCodes, ValidationError } from '../errors.ts'
+import { invalid } from './invalid.ts'
 
 /** Bounds of a numeric option; `integer` also rejects fractions. */
 export interface NumberBounds {
@@ -14,10 +14,10 @@ export interface NumberBounds {
  *
  * @example
  * ```ts
- * const max = checkNumber('maxConnections', config.maxConnections, { min: 1, integer: true }) ?? 10
+ * const max = validateNumber(config.maxConnections, 'maxConnections', { min: 1, integer: true }) ?? 10
  * ```
  */
-export function checkNumber(field: string, value: unknown, bounds: NumberBounds = {}): number | undefined {
+export function validateNumber(value: unknown, field: string, bounds: NumberBounds = {}): number | undefined {
   if (value === undefined) return undefined
   const { min = Number.NEGATIVE_INFINITY, max = Number.POSITIVE_INFINITY, integer = false } = bounds
   const ok = typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max && (!integer || Number.isInteger(value))
@@ -25,22 +25,5 @@ export function checkNumber(field: string, value: unknown, bounds: NumberBounds 
   const got = typeof value === 'number' ? String(value) : `a ${value === null ? 'null' : typeof value}`
   const kind = integer ? 'an integer' : 'a finite number'
   const range = [Number.isFinite(min) ? `>= ${min}` : '', Number.isFinite(max) ? `<= ${max}` : ''].filter(Boolean).join(' and ')
-  throw new ValidationError(`${field} must be ${kind}${range ? ` ${range}` : ''} (got ${got})`, ErrorCodes.VALIDATION, {
-    details: { field },
-  })
-}
-
-/**
- * Throws a `ValidationError` naming `field` unless `value` is `undefined` or a string.
- *
- * @example
- * ```ts
- * checkString('host', config.host)
- * ```
- */
-export function checkString(field: string, value: unknown): string | undefined {
-  if (value === undefined || typeof value === 'string') return value
-  throw new ValidationError(`${field} must be a string (got a ${value === null ? 'null' : typeof value})`, ErrorCodes.VALIDATION, {
-    details: { field },
-  })
+  throw invalid(field, `must be ${kind}${range ? ` ${range}` : ''} (got ${got})`)
 }
