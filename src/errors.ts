@@ -87,6 +87,8 @@ export const ErrorCodes = {
   MIGRATION: 'MIGRATION_ERROR',
   /** The client was closed. */
   CLIENT_CLOSED: 'CLIENT_CLOSED',
+  /** An optional peer dependency (the embedded database's PGlite, `serve`'s socket server) is not installed. */
+  DEPENDENCY_MISSING: 'DEPENDENCY_MISSING',
 } as const
 
 /** One of {@link ErrorCodes}. */

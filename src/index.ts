@@ -89,6 +89,7 @@ export {
   type NodeHealth,
   type ReadRoute,
   type RecordError,
+  type RecordRange,
   type ReplicaOptions,
   type RetryOptions,
   type SortOrder,

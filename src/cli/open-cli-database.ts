@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { ClientFactory } from '../client/client-factory.ts'
-import { createEmbeddedDatabase, type EmbeddedDatabase } from '../embedded/index.ts'
+import type { EmbeddedDatabase } from '../embedded/index.ts'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import { migrate } from '../migrate.ts'
 import { redactSecrets } from '../to-timescale-error.ts'
@@ -57,6 +57,8 @@ export async function openCliDatabase(
   let release = fresh ? () => {} : lockDataDir(dir, command)
   let embedded: EmbeddedDatabase
   try {
+    // Loaded on demand: a command on DATABASE_URL needs no PGlite (an optional peer dependency).
+    const { createEmbeddedDatabase } = await import('../embedded/index.ts')
     embedded = await createEmbeddedDatabase({ dataDir: dir, migrate: false })
   } catch (error) {
     release()

@@ -27,6 +27,7 @@ import type {
   LatestValue,
   ListEntitiesOptions,
   ReadRoute,
+  RecordRange,
   StoredRecord,
   StreamOptions,
   TimeBucketOptions,
@@ -222,7 +223,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
    * const rows = await client.getRecords('sensor-1', { from: '2024-01-15T00:00:00Z', to: '2024-01-16T00:00:00Z', limit: 100 })
    * ```
    */
-  getRecords(entityId: string, range: TimeRange): Promise<StoredRecord[]> {
+  getRecords(entityId: string, range: RecordRange): Promise<StoredRecord[]> {
     return this.#read('getRecords', (db) => getRecords(db, entityId, this.#withLimit(range)))
   }
 
@@ -449,7 +450,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
     return closedByUs ? closedError(error) : error
   }
 
-  #withLimit(range: TimeRange): TimeRange {
+  #withLimit(range: RecordRange): RecordRange {
     return range === undefined ? range : withDefaultLimit(range, this.#config.defaultLimit)
   }
 

@@ -1,14 +1,15 @@
-import { PGlite } from '@electric-sql/pglite'
-import { timescaledb } from '@electric-sql/pglite/timescaledb'
-import { drizzle, type PgliteDatabase } from 'drizzle-orm/pglite'
+import type { PGlite } from '@electric-sql/pglite'
+import type { PgliteDatabase } from 'drizzle-orm/pglite'
 import { migrate } from '../migrate.ts'
 import * as schema from '../schema/index.ts'
+import { loadOptional } from './load-optional.ts'
 
 /*
  * The only module that touches the PGlite build with TimescaleDB (a fork of PGlite 0.3.14 bundling
  * TimescaleDB 2.23 with its TSL module). package.json installs it under the name
  * `@electric-sql/pglite` so that `drizzle-orm/pglite` uses it; swapping it for upstream PGlite,
- * once upstream ships TimescaleDB, is a change to package.json and this file.
+ * once upstream ships TimescaleDB, is a change to package.json and this file. It is an optional
+ * peer dependency, imported only when an embedded database is opened.
  */
 
 /** Options of {@link createEmbeddedDatabase}. */
@@ -54,7 +55,7 @@ export async function createEmbeddedDatabase(options: EmbeddedDatabaseOptions = 
     // nothing and TimescaleDB's library stays unloaded: inserts into a hypertable then fail
     // ("invalid INSERT on the root table of hypertable"). LOAD it explicitly.
     await pglite.exec(`LOAD 'timescaledb'; CREATE EXTENSION IF NOT EXISTS timescaledb`)
-    const db = drizzle(pglite, { schema }) as EmbeddedDrizzle
+    const db = (await pgliteDrizzle())(pglite, { schema }) as EmbeddedDrizzle
     if (options.migrate !== false) await migrate(db)
     let closing: Promise<void> | undefined
     const close = () => (closing ??= pglite.closed ? Promise.resolve() : pglite.close())
@@ -70,9 +71,17 @@ export async function createEmbeddedDatabase(options: EmbeddedDatabaseOptions = 
  * used by the tests of the "no TimescaleDB" migration error).
  * @internal
  */
-export function openPglite(dataDir?: string, withTimescaledb = true): Promise<PGlite> {
+export async function openPglite(dataDir?: string, withTimescaledb = true): Promise<PGlite> {
+  const needs = 'the embedded database'
+  const { PGlite } = await loadOptional('@electric-sql/pglite', needs, () => import('@electric-sql/pglite'))
+  const { timescaledb } = await loadOptional('@electric-sql/pglite', needs, () => import('@electric-sql/pglite/timescaledb'))
   return PGlite.create({
     ...(dataDir === undefined ? {} : { dataDir }),
     ...(withTimescaledb ? { extensions: { timescaledb } } : {}),
   })
+}
+
+/** drizzle-orm/pglite's `drizzle` (it imports PGlite itself: loaded on demand too). @internal */
+export async function pgliteDrizzle(): Promise<typeof import('drizzle-orm/pglite').drizzle> {
+  return (await loadOptional('@electric-sql/pglite', 'the embedded database', () => import('drizzle-orm/pglite'))).drizzle
 }

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
-import type { StoredRecord, TimeRange } from '../types.ts'
+import type { RecordRange, StoredRecord } from '../types.ts'
 import { validateEntityId, validateRange } from '../validation/index.ts'
 import { storedRecordColumns, toStoredRecord } from './stored-record.ts'
 
@@ -21,7 +21,7 @@ import { storedRecordColumns, toStoredRecord } from './stored-record.ts'
  * rows[0]?.time // '2024-01-15T10:30:00.123456Z'
  * ```
  */
-export async function getRecords(db: AnyPgDatabase, entityId: string, range: TimeRange): Promise<StoredRecord[]> {
+export async function getRecords(db: AnyPgDatabase, entityId: string, range: RecordRange): Promise<StoredRecord[]> {
   const id = validateEntityId(entityId)
   const { from, to, limit, order } = validateRange(range)
   try {

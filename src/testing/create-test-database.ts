@@ -1,4 +1,4 @@
-import { drizzle } from 'drizzle-orm/pglite'
+import { pgliteDrizzle } from '../embedded/embedded-database.ts'
 import { createEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedDrizzle } from '../embedded/index.ts'
 import * as schema from '../schema/index.ts'
 
@@ -76,7 +76,7 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
     await pglite.close().catch(() => {})
     throw error
   }
-  const db = drizzle(pglite, { schema }) as EmbeddedDrizzle
+  const db = (await pgliteDrizzle())(pglite, { schema }) as EmbeddedDrizzle
   let closing: Promise<void> | undefined
   const close = () => (closing ??= pglite.closed ? Promise.resolve() : pglite.close())
   return { db, pglite, close, [Symbol.asyncDispose]: close }

@@ -1,4 +1,4 @@
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
+import { loadOptional } from '../../embedded/load-optional.ts'
 import type { CliContext, Command } from '../cli-context.ts'
 import { openCliDatabase } from '../open-cli-database.ts'
 import { integerOption, parseCommandArgs, stringOption } from '../parse-command-args.ts'
@@ -48,6 +48,7 @@ export const serveCommand: Command = {
     try {
       const pglite = target.embedded?.pglite
       if (!pglite) throw new Error('serve needs the embedded database')
+      const { PGLiteSocketServer } = await loadOptional('@electric-sql/pglite-socket', 'serve', () => import('@electric-sql/pglite-socket'))
       const server = new PGLiteSocketServer({ db: pglite, host, port, connectionQueueTimeout: QUEUE_TIMEOUT_MS })
       await server.start().catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE') throw new Error(`port ${port} on ${host} is in use: choose another with --port`)

@@ -1,0 +1,54 @@
+/** Why one record of a batch was rejected. */
+export interface RecordError {
+  /** Position of the record in the input array. */
+  index: number
+  /** Path of the offending field, e.g. `value2` or `metadata.tags[3]`. */
+  field: string
+  /** The error code (`VALIDATION_ERROR`). */
+  code: string
+  message: string
+}
+
+/** Options of `insertManyRecords`. */
+export interface InsertManyOptions {
+  /**
+   * `false` (default): validate the whole batch first, write nothing if any record is invalid
+   * (a `ValidationError` is thrown). `true`: write the valid records and report the invalid ones.
+   */
+  skipInvalid?: boolean
+  /** Rows per statement (default 10,000). */
+  chunkSize?: number
+  /**
+   * How rows travel. `'auto'` (default): on a postgres.js database, one plain `COPY` into the
+   * table, and the `'copy'` path when a key already exists (the failed COPY wrote nothing but
+   * leaves a unique-violation ERROR in the server log; later calls on that pool then take the
+   * `'copy'` path directly for a while); on the embedded PGlite, one plain COPY from a Blob, else
+   * `'unnest'` the same way; `'unnest'` on any other driver and inside a transaction.
+   * `'copy'`: COPY into a temporary staging table, then one `INSERT ... SELECT ... ON CONFLICT`
+   * (postgres.js only; never an error in the server log). `'unnest'`: `INSERT ... SELECT * FROM
+   * unnest(...)` with one array parameter per column (every driver).
+   */
+  method?: 'auto' | 'copy' | 'unnest'
+  /**
+   * Connections writing at once (default 1, at most 16). With 1 the whole call is one transaction:
+   * all or nothing. With more, each chunk commits on its own, and a failure part-way throws a
+   * `BatchError` saying how many rows were and were not written; re-running the same call
+   * converges (writes are upserts). Not inside a transaction.
+   */
+  parallel?: number
+}
+
+/** What `insertManyRecords` did. */
+export interface BatchResult {
+  /** Records given. */
+  total: number
+  /** Rows inserted or updated (after collapsing duplicate keys within the batch). */
+  written: number
+  /** Records superseded by a later record with the same `(entity_id, time)` in the same batch. */
+  duplicates: number
+  /** Records rejected by validation (only with `skipInvalid: true`). */
+  failed: number
+  /** Why each rejected record was rejected. */
+  errors: RecordError[]
+  durationMs: number
+}
