@@ -44,6 +44,7 @@ import { type ConnectionInfo, connectionInfoOf } from './connection-info.ts'
 import { checkHealth, type HealthCheckOptions } from './health-check.ts'
 import type { OPERATIONS, Operation, PrimaryOperation, ReplicaRead } from './operations.ts'
 import type { ReadRouter } from './replicas/read-router.ts'
+import { resumableRecordStream } from './resumable-record-stream.ts'
 import { retryStream } from './retry-stream.ts'
 import { withRetry } from './with-retry.ts'
 
@@ -279,21 +280,12 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
    */
   streamRecords(entityId: string, range: TimeRange, options?: StreamOptions): AsyncIterable<StoredRecord> {
     this.#assertOpen()
-    const descending = options?.order === 'desc'
-    // Created now so that invalid arguments throw here, as the repository's stream does.
-    let first: AsyncIterable<StoredRecord> | undefined = this.#readStream((db) => streamRecords(db, entityId, range, options))
-    const open = (last: StoredRecord | undefined): AsyncIterable<StoredRecord> => {
+    const openRange = (r: TimeRange) => this.#readStream((db) => streamRecords(db, entityId, r, options))
+    // The first page's stream is made now, so that invalid arguments throw here.
+    const resume = resumableRecordStream(openRange(range), range, options, openRange)
+    const open = (last: StoredRecord | undefined) => {
       this.#assertOpen()
-      const fresh = first
-      first = undefined
-      if (fresh) return fresh
-      if (!last) return this.#readStream((db) => streamRecords(db, entityId, range, options))
-      // Resume after `last`: `to` is exclusive already; `from` is inclusive, so skip `last` itself.
-      const resumed = descending ? { ...range, to: last.time } : { ...range, from: last.time }
-      return skipTime(
-        this.#readStream((db) => streamRecords(db, entityId, resumed, options)),
-        descending ? undefined : last.time,
-      )
+      return resume(last)
     }
     return this.#guardStream(retryStream(open, this.#retryOptions('streamRecords')))
   }
@@ -471,10 +463,6 @@ function withDefaultLimit<T>(options: T, limit: number): T {
 
 function closedError(cause?: unknown): TimescaleClientError {
   return new TimescaleClientError('the client was closed', ErrorCodes.CLIENT_CLOSED, cause === undefined ? {} : { cause })
-}
-
-async function* skipTime(records: AsyncIterable<StoredRecord>, time: string | undefined): AsyncGenerator<StoredRecord> {
-  for await (const record of records) if (record.time !== time) yield record
 }
 
 /** `max` of a postgres.js pool, or `undefined` for another driver. */
