@@ -1,4 +1,5 @@
-import type { Metadata } from '../schema/time-series-data.ts'
+import type { SameKeys } from '../internal/same-keys.ts'
+import type { Metadata, TimeSeriesInsert, TimeSeriesRow } from '../schema/time-series-data.ts'
 
 export type { Metadata }
 
@@ -35,3 +36,10 @@ export interface StoredRecord {
 
 /** The record with the newest `time` of one entity. */
 export type LatestValue = StoredRecord
+
+// The record types name exactly the table's columns (src/schema): adding a column there without
+// here is a compile error.
+const recordMatchesTable: SameKeys<TimeSeriesRecord, TimeSeriesInsert> = true
+const storedMatchesTable: SameKeys<StoredRecord, TimeSeriesRow> = true
+void recordMatchesTable
+void storedMatchesTable

@@ -1,3 +1,6 @@
+import { getTableColumns } from 'drizzle-orm'
+import type { SameKeys } from '../internal/same-keys.ts'
+import { timeSeriesData } from '../schema/time-series-data.ts'
 import type { TimeSeriesRecord } from '../types.ts'
 import { invalid, kindOf } from './invalid.ts'
 import { validateMetadata } from './validate-metadata.ts'
@@ -17,7 +20,12 @@ export interface ValidRecord {
   metadata: string | null
 }
 
-const RECORD_KEYS = new Set(['entity_id', 'time', 'value', 'value2', 'value3', 'value4', 'metadata'])
+// ValidRecord names exactly the table's columns: adding one there without here is a compile error.
+const validRecordMatchesTable: SameKeys<ValidRecord, typeof timeSeriesData.$inferSelect> = true
+void validRecordMatchesTable
+
+// The table's columns: a record may have no other key.
+const RECORD_KEYS: ReadonlySet<string> = new Set(Object.keys(getTableColumns(timeSeriesData)))
 
 /**
  * Checks one {@link TimeSeriesRecord} and returns it normalized. Throws a `ValidationError` whose
