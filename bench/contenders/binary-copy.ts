@@ -1,5 +1,6 @@
 import type postgres from 'postgres'
 import type { TimeSeriesRecord } from '../../src/types.ts'
+import { copyEachBatch } from './raw-copy.ts'
 
 /*
  * COPY in PostgreSQL's binary format, for the format experiment: the server then parses no text
@@ -49,18 +50,6 @@ export function binaryPayload(records: readonly TimeSeriesRecord[]): Buffer {
 }
 
 /** Binary COPY of each batch on a connection of its own, no upsert. */
-export async function binaryCopy(sql: postgres.Sql, batches: readonly (readonly TimeSeriesRecord[])[]): Promise<void> {
-  const connection = await sql.reserve()
-  try {
-    for (const batch of batches) {
-      const writable = await connection.unsafe(`copy time_series_data (${COLUMNS}) from stdin (format binary)`).writable()
-      await new Promise<void>((resolve, reject) => {
-        writable.on('error', reject)
-        writable.on('finish', resolve)
-        writable.end(binaryPayload(batch))
-      })
-    }
-  } finally {
-    connection.release()
-  }
+export function binaryCopy(sql: postgres.Sql, batches: readonly (readonly TimeSeriesRecord[])[]): Promise<void> {
+  return copyEachBatch(sql, `copy time_series_data (${COLUMNS}) from stdin (format binary)`, batches, binaryPayload)
 }

@@ -27,15 +27,25 @@ export function copyPayload(records: readonly TimeSeriesRecord[]): string {
  * one COPY per batch, no upsert (it fails on an existing key). Runs on a connection of its own
  * (`sql.reserve()`), so that concurrent writers never share one.
  */
-export async function rawCopy(sql: postgres.Sql, batches: readonly (readonly TimeSeriesRecord[])[]): Promise<void> {
+export function rawCopy(sql: postgres.Sql, batches: readonly (readonly TimeSeriesRecord[])[]): Promise<void> {
+  return copyEachBatch(sql, `copy time_series_data (${COLUMNS}) from stdin`, batches, copyPayload)
+}
+
+/** One COPY per batch of `statement`, each batch encoded by `payload`, on a reserved connection. */
+export async function copyEachBatch(
+  sql: postgres.Sql,
+  statement: string,
+  batches: readonly (readonly TimeSeriesRecord[])[],
+  payload: (batch: readonly TimeSeriesRecord[]) => string | Uint8Array,
+): Promise<void> {
   const connection = await sql.reserve()
   try {
     for (const batch of batches) {
-      const writable = await connection.unsafe(`copy time_series_data (${COLUMNS}) from stdin`).writable()
+      const writable = await connection.unsafe(statement).writable()
       await new Promise<void>((resolve, reject) => {
         writable.on('error', reject)
         writable.on('finish', resolve)
-        writable.end(copyPayload(batch))
+        writable.end(payload(batch))
       })
     }
   } finally {

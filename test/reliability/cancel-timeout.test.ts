@@ -4,14 +4,13 @@
  * call fails with QUERY_TIMEOUT (not retried), the transaction rolls back (the table digest is
  * unchanged), and the same pooled connection (same backend pid) serves the next call.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
-import { ClientFactory, type PostgresTimescaleDatabase, type TimescaleClient } from '../../src/client/index.ts'
+import type { PostgresTimescaleDatabase, TimescaleClient } from '../../src/client/index.ts'
 import { ErrorCodes, QueryError } from '../../src/errors.ts'
 import { queryRows } from '../../src/internal/query-rows.ts'
-import { type TestDatabase, targets } from '../support/targets.ts'
+import { targets } from '../support/targets.ts'
 import {
-  adminPool,
   bounded,
   createSlowRowTrigger,
   makeRecords,
@@ -21,23 +20,19 @@ import {
   sleep,
   stuckSessions,
   tally,
-  withParams,
+  useNativeFixture,
 } from './support.ts'
 
 const native = targets.find((t) => t.kind === 'native')
 const POLL_CAP_MS = 20_000
 
 describe.if(native !== undefined)('statement_timeout and pg_cancel_backend during insertManyRecords', () => {
-  let t: TestDatabase
-  let admin: ReturnType<typeof adminPool>
-  const clients: TimescaleClient<PostgresTimescaleDatabase>[] = []
+  // A row named zz-slow-row makes its INSERT sleep; rows are written in key order, so it comes last:
+  // the statement has written every other row when it sleeps.
+  const fx = useNativeFixture(native, (admin) => createSlowRowTrigger(admin, 'zz-slow-row', 3))
   // One connection, so "the connection is reusable" means the very same backend.
-  const open = async (app: string, params: Record<string, string> = {}) => {
-    const url = withParams(t.url as string, { application_name: app, ...params })
-    const client = await ClientFactory.fromConnectionString(url, { maxConnections: 1, retryBaseDelayMs: 10, retryMaxDelayMs: 50 })
-    clients.push(client)
-    return client
-  }
+  const open = (app: string, params: Record<string, string> = {}) =>
+    fx.open(app, { maxConnections: 1, retryBaseDelayMs: 10, retryMaxDelayMs: 50 }, params)
   const pid = async (client: TimescaleClient<PostgresTimescaleDatabase>) =>
     (await queryRows<{ pid: number }>(client.db, sql`select pg_backend_pid() as pid`))[0]?.pid
   const slow = (time: string): PlainRecord => ({
@@ -49,19 +44,6 @@ describe.if(native !== undefined)('statement_timeout and pg_cancel_backend durin
     value4: null,
     metadata: null,
   })
-
-  beforeAll(async () => {
-    t = await (native as NonNullable<typeof native>).open()
-    admin = adminPool(t.url as string)
-    // A row named zz-slow-row makes its INSERT sleep; rows are written in key order, so it comes last:
-    // the statement has written every other row when it sleeps.
-    await createSlowRowTrigger(admin, 'zz-slow-row', 3)
-  }, 60_000)
-  afterAll(async () => {
-    await Promise.all(clients.map((client) => client.close({ timeout: 1 })))
-    await admin?.end({ timeout: 1 })
-    await t?.close()
-  }, 60_000)
 
   /** The call fails with QUERY_TIMEOUT, nothing of it stays, and the same connection works on. */
   async function expectRolledBack(
@@ -82,15 +64,15 @@ describe.if(native !== undefined)('statement_timeout and pg_cancel_backend durin
     const error = (result as { error: unknown }).error
     expect(error).toBeInstanceOf(QueryError)
     expect(error).toMatchObject({ code: ErrorCodes.QUERY_TIMEOUT, details: { sqlState: '57014', attempts: 1 } })
-    const unchanged = await tally(t.db, prefix, before)
+    const unchanged = await tally(fx.t.db, prefix, before)
     expect(unchanged).toMatchObject({ found: before.length, duplicates: 0, lost: 0 })
     expect(unchanged.digest.md5).toBe(unchanged.expected.md5)
-    expect(await tally(t.db, 'zz-slow-row', [])).toMatchObject({ found: 0 })
-    expect(await stuckSessions(admin, app)).toEqual([])
+    expect(await tally(fx.t.db, 'zz-slow-row', [])).toMatchObject({ found: 0 })
+    expect(await stuckSessions(fx.admin, app)).toEqual([])
     expect(await pid(client)).toBe(pidBefore)
     const more = makeRecords(prefix, before.length + 1000, { entities: 50 }).slice(before.length)
     await bounded(client.insertManyRecords(more), 20_000, 'the next call on the same connection')
-    const after = await tally(t.db, prefix, [...before, ...more])
+    const after = await tally(fx.t.db, prefix, [...before, ...more])
     expect(after).toMatchObject({ found: before.length + 1000, duplicates: 0, lost: 0 })
     expect(after.digest.md5).toBe(after.expected.md5)
     report({
@@ -138,7 +120,7 @@ describe.if(native !== undefined)('statement_timeout and pg_cancel_backend durin
         const started = performance.now()
         let cancelled = false
         while (!cancelled && performance.now() - started < POLL_CAP_MS) {
-          const rows = await admin`select pg_cancel_backend(pid) as done from pg_stat_activity
+          const rows = await fx.admin`select pg_cancel_backend(pid) as done from pg_stat_activity
             where datname = current_database() and application_name = ${app} and state = 'active' and query ilike ${pattern}`
           cancelled = rows.some((r) => r.done)
           if (!cancelled) await sleep(2)

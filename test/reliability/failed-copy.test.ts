@@ -7,13 +7,13 @@
  * Afterwards the pool still works, holds no session idle in a transaction or stuck in a COPY, and
  * the table holds exactly the good rows.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { ClientFactory, type PostgresTimescaleDatabase, type TimescaleClient } from '../../src/client/index.ts'
+import { beforeAll, describe, expect, test } from 'bun:test'
+import type { PostgresTimescaleDatabase, TimescaleClient } from '../../src/client/index.ts'
 import { QueryError, ValidationError } from '../../src/errors.ts'
 import { copyUpsert } from '../../src/repository/copy-upsert.ts'
 import type { ValidRecord } from '../../src/validation/index.ts'
-import { type TestDatabase, targets } from '../support/targets.ts'
-import { adminPool, bounded, makeRecords, report, stuckSessions, tally, withParams } from './support.ts'
+import { targets } from '../support/targets.ts'
+import { type adminPool, bounded, makeRecords, report, stuckSessions, tally, useNativeFixture } from './support.ts'
 
 const native = targets.find((t) => t.kind === 'native')
 const APP = 'dts-failed-copy'
@@ -22,30 +22,22 @@ const CONCURRENCY = 4
 const TIME_CAP_MS = 90_000
 
 describe.if(native !== undefined)('a failed COPY on the native server', () => {
-  let t: TestDatabase
-  let admin: ReturnType<typeof adminPool>
-  let client: TimescaleClient<PostgresTimescaleDatabase>
-  beforeAll(async () => {
-    t = await (native as NonNullable<typeof native>).open()
-    admin = adminPool(t.url as string)
-    await admin.unsafe(`
+  const fx = useNativeFixture(native, (admin) =>
+    admin.unsafe(`
       create function dts_refuse_poison() returns trigger language plpgsql as $$
       begin
         if new.entity_id like 'poison%' then raise exception 'poison row %', new.entity_id; end if;
         return new;
       end $$;
       create trigger dts_refuse_poison before insert on time_series_data for each row execute function dts_refuse_poison();
-      alter table time_series_data add constraint dts_value_below_1e300 check (value < 1e300);`)
-    client = await ClientFactory.fromConnectionString(withParams(t.url as string, { application_name: APP }), {
-      maxConnections: CONCURRENCY,
-      maxRetries: 0,
-    })
-  }, 60_000)
-  afterAll(async () => {
-    await client?.close({ timeout: 1 })
-    await admin?.end({ timeout: 1 })
-    await t?.close()
-  }, 60_000)
+      alter table time_series_data add constraint dts_value_below_1e300 check (value < 1e300);`),
+  )
+  let admin: ReturnType<typeof adminPool>
+  let client: TimescaleClient<PostgresTimescaleDatabase>
+  beforeAll(async () => {
+    admin = fx.admin
+    client = await fx.open(APP, { maxConnections: CONCURRENCY, maxRetries: 0 })
+  })
 
   test(`${FAILURES} forced failures leave the pool healthy, nothing stuck, nothing written`, async () => {
     const pool = client.db.$client

@@ -3,15 +3,15 @@
  * complete; with `acquireTimeout` a call that gets no connection in time fails with a
  * ConnectionError coded CONNECTION_TIMEOUT, having sent nothing.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { beforeAll, describe, expect, test } from 'bun:test'
 import { AcquireGate } from '../../src/client/acquire-gate.ts'
 import { resolveClientConfig } from '../../src/client/client-config.ts'
-import { ClientFactory, type PostgresTimescaleDatabase, type TimescaleClient } from '../../src/client/index.ts'
+import { ClientFactory } from '../../src/client/index.ts'
 import { ConnectionError, ErrorCodes, type TimescaleClientError, ValidationError } from '../../src/errors.ts'
 import { closedPort } from '../client/closed-port.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
 import {
-  adminPool,
+  type adminPool,
   bounded,
   createSlowRowTrigger,
   makeRecords,
@@ -20,7 +20,7 @@ import {
   report,
   sleep,
   tally,
-  withParams,
+  useNativeFixture,
 } from './support.ts'
 
 const native = targets.find((t) => t.kind === 'native')
@@ -133,24 +133,13 @@ describe('AcquireGate', () => {
 })
 
 describe.if(native !== undefined)('pool exhaustion on the native server', () => {
+  const fx = useNativeFixture(native, (admin) => createSlowRowTrigger(admin, 'slow-row', 1.5))
   let t: TestDatabase
   let admin: ReturnType<typeof adminPool>
-  const clients: TimescaleClient<PostgresTimescaleDatabase>[] = []
-  const open = async (app: string, options: { maxConnections: number; acquireTimeout?: number }) => {
-    const client = await ClientFactory.fromConnectionString(withParams(t.url as string, { application_name: app }), options)
-    clients.push(client)
-    return client
-  }
-  beforeAll(async () => {
-    t = await (native as NonNullable<typeof native>).open()
-    admin = adminPool(t.url as string)
-    await createSlowRowTrigger(admin, 'slow-row', 1.5)
-  }, 60_000)
-  afterAll(async () => {
-    await Promise.all(clients.map((client) => client.close({ timeout: 1 })))
-    await admin?.end({ timeout: 1 })
-    await t?.close()
-  }, 60_000)
+  beforeAll(() => {
+    ;({ t, admin } = fx)
+  })
+  const open = (app: string, options: { maxConnections: number; acquireTimeout?: number }) => fx.open(app, options)
 
   for (const acquireTimeout of [undefined, 30]) {
     test(`48 concurrent calls on 2 connections${acquireTimeout ? ` (acquireTimeout ${acquireTimeout} s)` : ''} queue and all complete`, async () => {

@@ -4,12 +4,15 @@
  * pg_stat_activity for sessions left behind.
  */
 
+import { afterAll, beforeAll } from 'bun:test'
 import { createHash } from 'node:crypto'
 import { appendFileSync } from 'node:fs'
 import { sql } from 'drizzle-orm'
 import postgres from 'postgres'
+import { ClientFactory, type PostgresTimescaleDatabase, type TimescaleClient } from '../../src/client/index.ts'
 import { type AnyPgDatabase, queryRows } from '../../src/internal/query-rows.ts'
-import type { TimeSeriesRecord } from '../../src/types.ts'
+import type { ClientConfig, TimeSeriesRecord } from '../../src/types.ts'
+import type { TestDatabase, TestTarget } from '../support/targets.ts'
 
 /** A record as generated here: canonical UTC time with microseconds, integer or .25-step values. */
 export type PlainRecord = TimeSeriesRecord & { time: string; metadata: { n: number } | null }
@@ -201,4 +204,45 @@ export function withParams(url: string, params: Record<string, string>): string 
   const u = new URL(url)
   for (const [k, v] of Object.entries(params)) u.searchParams.set(k, v)
   return u.href
+}
+
+/** A scratch database on a native target, its admin pool, and the clients a test file opened. */
+export interface NativeFixture {
+  /** Set by the fixture's beforeAll. */
+  t: TestDatabase
+  admin: postgres.Sql
+  /** A client on the scratch database with `application_name = app` (and `params` in the URL), closed after all. */
+  open(app: string, config?: ClientConfig, params?: Record<string, string>): Promise<TimescaleClient<PostgresTimescaleDatabase>>
+}
+
+/**
+ * The native fixture of the fault test files, registered with the file's hooks: a fresh migrated
+ * database on `target`, an admin pool on it (then `setup(admin)`), and at the end every client
+ * closed, the pool ended and the database dropped.
+ */
+export function useNativeFixture(target: TestTarget | undefined, setup?: (admin: postgres.Sql) => Promise<unknown>): NativeFixture {
+  const clients: TimescaleClient<PostgresTimescaleDatabase>[] = []
+  const fixture: NativeFixture = {
+    t: undefined as unknown as TestDatabase,
+    admin: undefined as unknown as postgres.Sql,
+    async open(app, config = {}, params = {}) {
+      const client = await ClientFactory.fromConnectionString(
+        withParams(fixture.t.url as string, { application_name: app, ...params }),
+        config,
+      )
+      clients.push(client)
+      return client
+    },
+  }
+  beforeAll(async () => {
+    fixture.t = await (target as TestTarget).open()
+    fixture.admin = adminPool(fixture.t.url as string)
+    await setup?.(fixture.admin)
+  }, 60_000)
+  afterAll(async () => {
+    await Promise.all(clients.map((client) => client.close({ timeout: 1 })))
+    await fixture.admin?.end({ timeout: 1 })
+    await fixture.t?.close()
+  }, 60_000)
+  return fixture
 }

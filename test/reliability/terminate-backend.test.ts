@@ -4,13 +4,12 @@
  * error that says what was written (all or nothing on the atomic path, whole chunks with parallel
  * writers), and the same call again converges to exactly the records sent.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
-import { ClientFactory, type PostgresTimescaleDatabase, type TimescaleClient } from '../../src/client/index.ts'
+import { beforeAll, describe, expect, test } from 'bun:test'
 import { BatchError, ConnectionError, ErrorCodes } from '../../src/errors.ts'
 import type { InsertManyOptions } from '../../src/types.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
 import {
-  adminPool,
+  type adminPool,
   bounded,
   makeRecords,
   outcome,
@@ -20,7 +19,7 @@ import {
   stuckSessions,
   tally,
   terminate,
-  withParams,
+  useNativeFixture,
 } from './support.ts'
 
 const native = targets.find((t) => t.kind === 'native')
@@ -54,28 +53,14 @@ async function terminator(
 }
 
 describe.if(native !== undefined)('pg_terminate_backend during insertManyRecords of 200,000 records', () => {
+  const fx = useNativeFixture(native)
   let t: TestDatabase
   let admin: ReturnType<typeof adminPool>
-  const clients: TimescaleClient<PostgresTimescaleDatabase>[] = []
-  const open = async (app: string, maxRetries: number) => {
-    const client = await ClientFactory.fromConnectionString(withParams(t.url as string, { application_name: app }), {
-      maxConnections: 4,
-      maxRetries,
-      retryBaseDelayMs: 50,
-      retryMaxDelayMs: 500,
-    })
-    clients.push(client)
-    return client
-  }
-  beforeAll(async () => {
-    t = await (native as NonNullable<typeof native>).open()
-    admin = adminPool(t.url as string)
-  }, 60_000)
-  afterAll(async () => {
-    await Promise.all(clients.map((client) => client.close({ timeout: 1 })))
-    await admin?.end({ timeout: 1 })
-    await t?.close()
-  }, 60_000)
+  beforeAll(() => {
+    ;({ t, admin } = fx)
+  })
+  const open = (app: string, maxRetries: number) =>
+    fx.open(app, { maxConnections: 4, maxRetries, retryBaseDelayMs: 50, retryMaxDelayMs: 500 })
 
   // The default path (one plain COPY when every key is new), the staging upsert forced, and parallel writers.
   const modes: [string, InsertManyOptions][] = [
