@@ -1,16 +1,11 @@
-import { type SQL, sql } from 'drizzle-orm'
 import { BatchError, ErrorCodes } from '../errors.ts'
-import { blobCopyClientOf, driverOf, postgresJsClientOf } from '../internal/driver.ts'
-import { floatArrayLiteral, textArrayLiteral } from '../internal/pg-array-literal.ts'
+import { driverOf, postgresJsClientOf } from '../internal/driver.ts'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
 import type { BatchResult, InsertManyOptions, TimeSeriesRecord } from '../types.ts'
 import { batchValidationError, checkRecords, type ValidRecord, validateInsertManyOptions } from '../validation/index.ts'
 import { invalid } from '../validation/invalid.ts'
-import { blobCopyInsert } from './blob-copy-insert.ts'
-import { copyInsert } from './copy-insert.ts'
-import { beginGuarded, copyUpsert } from './copy-upsert.ts'
-import { upsertOnConflict } from './record-columns.ts'
+import { chooseWriter } from './choose-writer.ts'
 
 /**
  * Writes any number of records with upsert semantics, in one transaction (unless `parallel` > 1).
@@ -68,26 +63,14 @@ export async function insertManyRecords(
   const chunks: ValidRecord[][] = []
   for (let start = 0; start < rows.length; start += chunkSize) chunks.push(rows.slice(start, start + chunkSize))
 
-  const copy = pool === undefined || method === 'unnest' ? undefined : method === 'copy' ? copyUpsert : copyInsert
-  const blobCopy = method !== 'auto' ? undefined : blobCopyClientOf(db)
-  const writeOne = (chunk: ValidRecord[]) => (copy && pool ? copy(pool, [chunk]) : db.execute(upsertChunk(chunk)).then(() => undefined))
+  const writer = chooseWriter(db, method)
   try {
     if (chunks.length === 0) {
       // nothing to write
     } else if (parallel > 1 && chunks.length > 1) {
-      await writeInParallel(chunks, parallel, writeOne)
-    } else if (copy && pool) {
-      await copy(pool, chunks)
-    } else if (blobCopy && (await blobCopyInsert(blobCopy, chunks))) {
-      // Written by one COPY.
-    } else if (chunks.length === 1) {
-      await db.execute(upsertChunk(chunks[0] as ValidRecord[]))
+      await writeInParallel(chunks, parallel, writer.one)
     } else {
-      const work = async (tx: AnyPgDatabase) => {
-        for (const chunk of chunks) await tx.execute(upsertChunk(chunk))
-      }
-      // On postgres.js, a connection lost mid-transaction must not make it send ROLLBACK (see beginGuarded).
-      await (pool ? beginGuarded((callback) => db.transaction(callback), work) : db.transaction(work))
+      await writer.all(chunks)
     }
   } catch (error) {
     throw error instanceof BatchError ? error : toTimescaleError(error, { operation: 'insertManyRecords' })
@@ -141,18 +124,4 @@ async function writeInParallel(
 /** Orders records by `(entity_id, time)`; canonical times are fixed-width, so text order is time order. */
 function byKeyOrder(a: ValidRecord, b: ValidRecord): number {
   return a.entity_id < b.entity_id ? -1 : a.entity_id > b.entity_id ? 1 : a.time < b.time ? -1 : a.time > b.time ? 1 : 0
-}
-
-function upsertChunk(rows: readonly ValidRecord[]): SQL {
-  const column = <K extends keyof ValidRecord>(key: K) => rows.map((r) => r[key])
-  return sql`insert into time_series_data (time, entity_id, value, value2, value3, value4, metadata)
-    select * from unnest(
-      ${textArrayLiteral(column('time'))}::text::timestamptz[],
-      ${textArrayLiteral(column('entity_id'))}::text::text[],
-      ${floatArrayLiteral(column('value'))}::text::float8[],
-      ${floatArrayLiteral(column('value2'))}::text::float8[],
-      ${floatArrayLiteral(column('value3'))}::text::float8[],
-      ${floatArrayLiteral(column('value4'))}::text::float8[],
-      ${textArrayLiteral(column('metadata'))}::text::jsonb[]
-    ) ${upsertOnConflict}`
 }

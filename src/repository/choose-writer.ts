@@ -1,0 +1,61 @@
+import type { AnyPgDatabase } from '../internal/any-pg-database.ts'
+import { blobCopyClientOf, postgresJsClientOf } from '../internal/driver.ts'
+import type { ValidRecord } from '../validation/index.ts'
+import { blobCopyInsert } from './blob-copy-insert.ts'
+import { copyInsert } from './copy-insert.ts'
+import { beginGuarded, copyUpsert } from './copy-upsert.ts'
+import { unnestRecords } from './unnest-records.ts'
+
+/** How `insertManyRecords` writes its chunks: all of them atomically, or one (a parallel worker's). */
+export interface Writer {
+  /** Which path (for tests and messages). */
+  name: 'copy' | 'staging' | 'blob-copy' | 'unnest'
+  /** Every chunk, all or nothing. */
+  all(chunks: readonly ValidRecord[][]): Promise<void>
+  /** One chunk, on its own (each of `parallel` workers). */
+  one(chunk: ValidRecord[]): Promise<void>
+}
+
+/**
+ * The one table of the write paths: the driver (and whether `db` is a transaction) and `method`
+ * choose the writer.
+ *
+ * | database | `auto` | `copy` | `unnest` |
+ * | --- | --- | --- | --- |
+ * | postgres.js pool | plain COPY, staging upsert on a conflict | staging upsert | unnest |
+ * | PGlite | COPY from a Blob, unnest on a conflict | refused by validation | unnest |
+ * | a transaction, any other driver | unnest | refused by validation | unnest |
+ *
+ * unnest: one statement per chunk, several chunks in one transaction.
+ */
+export function chooseWriter(db: AnyPgDatabase, method: 'auto' | 'copy' | 'unnest'): Writer {
+  const pool = postgresJsClientOf(db)
+  const unnestOne = async (chunk: ValidRecord[]) => {
+    await db.execute(unnestRecords(chunk))
+  }
+  const unnestAll = async (chunks: readonly ValidRecord[][]) => {
+    if (chunks.length === 1) return unnestOne(chunks[0] as ValidRecord[])
+    const work = async (tx: AnyPgDatabase) => {
+      for (const chunk of chunks) await tx.execute(unnestRecords(chunk))
+    }
+    // On postgres.js, a connection lost mid-transaction must not make it send ROLLBACK (see beginGuarded).
+    await (pool ? beginGuarded((callback) => db.transaction(callback), work) : db.transaction(work))
+  }
+  const unnest: Writer = { name: 'unnest', all: unnestAll, one: unnestOne }
+  if (method === 'unnest') return unnest
+  if (pool) {
+    const write = method === 'copy' ? copyUpsert : copyInsert
+    return { name: method === 'copy' ? 'staging' : 'copy', all: (chunks) => write(pool, chunks), one: (chunk) => write(pool, [chunk]) }
+  }
+  const blob = method === 'auto' ? blobCopyClientOf(db) : undefined
+  if (blob) {
+    return {
+      name: 'blob-copy',
+      all: async (chunks) => {
+        if (!(await blobCopyInsert(blob, chunks))) await unnestAll(chunks)
+      },
+      one: unnestOne,
+    }
+  }
+  return unnest
+}
