@@ -13,8 +13,7 @@ const PIECE_ROWS = 2000
  * Writes `chunks` with upsert semantics on postgres.js: one plain COPY of every chunk (streamed:
  * each chunk is encoded while the server reads the previous one) when every key is new, else the
  * staging upsert ({@link copyUpsert}); see plain-copy-first.ts for when which. All or nothing
- * either way. Measured side by side (BENCHMARKS.md): the plain COPY runs at raw COPY speed, the
- * staging upsert at about 0.8x of it.
+ * either way. Why: docs/performance.md.
  */
 export async function copyInsert(sql: postgres.Sql, chunks: readonly (readonly ValidRecord[])[]): Promise<void> {
   const copied = await plainCopyFirst(sql, () => copyFromStdin(sql, `copy time_series_data (${COPY_COLUMNS}) from stdin`, encoded(chunks)))

@@ -18,8 +18,7 @@ type Pglite = EmbeddedDatabase['pglite']
 
 /*
  * A migrated database is cloned from a template made once per process (the first call pays for
- * initdb and the migrations): measured on a 2-core machine, a clone takes about 0.45 s where
- * create + migrate takes about 1 s. See test/testing/measure-test-database.ts.
+ * initdb and the migrations): a clone takes half the time of create + migrate (docs/performance.md).
  */
 let template: Promise<EmbeddedDatabase> | undefined
 let cloning: Promise<unknown> = Promise.resolve()
