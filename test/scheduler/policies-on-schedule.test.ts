@@ -11,20 +11,11 @@ import { setJobsScheduled } from '../../src/jobs/set-jobs-scheduled.ts'
 import { insertManyRecords } from '../../src/repository/index.ts'
 import { collectStatus } from '../../src/status/index.ts'
 import { cliEnv, runCli } from '../cli/cli-harness.ts'
+import { eventually } from '../support/eventually.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
 
 const scheduled = targets.filter((t) => t.kind === 'native' && t.license === 'timescale')
 const DAY = 86_400_000
-
-/** Polls `probe` every 500 ms until it returns true, for at most `ms`. */
-async function eventually(what: string, ms: number, probe: () => Promise<boolean>): Promise<void> {
-  const until = Date.now() + ms
-  for (;;) {
-    if (await probe()) return
-    if (Date.now() > until) throw new Error(`${what}: not within ${ms / 1000} s`)
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
-}
 
 function hoursAgo(h: number, minute = 0): string {
   const t = new Date(Date.now() - h * 3_600_000)

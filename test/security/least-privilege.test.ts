@@ -16,19 +16,10 @@ import { ClientFactory, type TimescaleClient } from '../../src/index.ts'
 import { hourlyMetricsQuery } from '../../src/repository/hourly-metrics-route.ts'
 import { validateInterval, validateRange, validateTimeBucketOptions } from '../../src/validation/index.ts'
 import { cliEnv, REPO, runCli } from '../cli/cli-harness.ts'
+import { eventually } from '../support/eventually.ts'
 import { type SecureServer, secureServerUnavailable, startSecureServer, uniquePassword } from './secure-server.ts'
 
 const unavailable = secureServerUnavailable()
-
-/** Polls `probe` every 500 ms until it returns true, for at most `ms`. */
-async function eventually(what: string, ms: number, probe: () => Promise<boolean>): Promise<void> {
-  const until = Date.now() + ms
-  for (;;) {
-    if (await probe()) return
-    if (Date.now() > until) throw new Error(`${what}: not within ${ms / 1000} s`)
-    await new Promise((resolve) => setTimeout(resolve, 500))
-  }
-}
 
 describe.skipIf(unavailable !== undefined)('least privilege: a migrator and an app role', () => {
   let s: SecureServer
