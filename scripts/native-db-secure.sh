@@ -16,6 +16,7 @@
 #   scripts/native-db-secure.sh start   make the cluster if needed, start it, print its URL
 #   scripts/native-db-secure.sh stop    stop it (fine when it is not running)
 #   scripts/native-db-secure.sh url     print the URL of the running cluster (exit 1 if it is not)
+#   scripts/native-db-secure.sh tls-dir print the host directory of ca.crt and other-ca.crt
 #
 # The last line on stdout of `start` is the superuser's URL (password `postgres`, no sslmode:
 # add `?sslmode=require`, or `verify-full` with the CA):
@@ -42,9 +43,9 @@ die() { printf 'native-db-secure: error: %s\n' "$*" >&2; exit 1; }
 
 command="${1:-}"
 case "$command" in
-  start|stop|url) ;;
+  start|stop|url|tls-dir) ;;
   -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&3; exit 0 ;;
-  *) die "usage: $0 start|stop|url (try --help)" ;;
+  *) die "usage: $0 start|stop|url|tls-dir (try --help)" ;;
 esac
 
 [ "$(id -u)" = 0 ] || die "must run as root (needs chroot)"
@@ -130,6 +131,7 @@ HBA
 
 case "$command" in
   stop) [ -d "$DIR" ] || { log "nothing to stop: $DIR does not exist"; exit 0; }; stop_secure; exit 0 ;;
+  tls-dir) printf '%s\n' "$HOST_TLS" >&3; exit 0 ;;
   url)
     port="$(running_port_of "$CLUSTER")" || die "the secure cluster is not running (start it with $0 start)"
     url_for "$port" >&3; echo >&3; exit 0 ;;

@@ -76,7 +76,6 @@ function poolFromUrl(url: unknown, config: ClientConfig): Sql {
   const { url: forDriver, ssl } = sslFromUrl(url.trim())
   const query = forDriver.includes('?') ? forDriver.slice(forDriver.indexOf('?') + 1) : ''
   const setInUrl = new Set([...new URLSearchParams(query).keys()].map((key) => (key === 'sslmode' ? 'ssl' : key)))
-  if (ssl !== undefined) setInUrl.add('ssl')
   const options = { ...toPostgresOptions(config, setInUrl), ...(ssl !== undefined && config.ssl === undefined ? { ssl } : {}) }
   try {
     const sql = postgres(forDriver, options)

@@ -34,12 +34,20 @@ const SESSIONS: Readonly<Record<string, DriverName>> = {
  * ```
  */
 export function driverOf(db: AnyPgDatabase): Driver {
-  const session = (db as unknown as { session?: object }).session
-  const kind = session ? (session.constructor as { [entityKind]?: unknown })[entityKind] : undefined
-  const name = (typeof kind === 'string' && SESSIONS[kind]) || 'unknown'
-  const inTransaction = is(db, PgTransaction)
-  return { name, inTransaction, client: inTransaction ? undefined : (db as { $client?: unknown }).$client }
+  // Asked on every query (queryRows) and several times per write: decided once per database object.
+  let driver = known.get(db)
+  if (!driver) {
+    const session = (db as unknown as { session?: object }).session
+    const kind = session ? (session.constructor as { [entityKind]?: unknown })[entityKind] : undefined
+    const name = (typeof kind === 'string' && SESSIONS[kind]) || 'unknown'
+    const inTransaction = is(db, PgTransaction)
+    driver = { name, inTransaction, client: inTransaction ? undefined : (db as { $client?: unknown }).$client }
+    known.set(db, driver)
+  }
+  return driver
 }
+
+const known = new WeakMap<object, Driver>()
 
 /** The postgres.js pool behind `db`, or `undefined` for another driver and for a transaction. */
 export function postgresJsClientOf(db: AnyPgDatabase): postgres.Sql | undefined {

@@ -43,7 +43,8 @@ async function script(args: string[]): Promise<string> {
 export async function startSecureServer(): Promise<SecureServer> {
   const base = new URL(await script(['start']))
   const port = Number(base.port)
-  const dir = join(process.env.HOME ?? '/root', '.cache', 'drizzle-timescale', 'native-tsl', 'secure-tls')
+  // Where the script keeps the certificates (it knows the chroot: scripts/lib/native-db-dir.sh).
+  const dir = await script(['tls-dir'])
   const url = (user: string, password: string, database: string, query = '', host = 'localhost') =>
     `postgres://${encodeURIComponent(user)}:${encodeURIComponent(password)}@${host}:${port}/${database}${query ? `?${query}` : ''}`
   const admin = postgres(url('postgres', 'postgres', 'postgres', 'sslmode=require'), { max: 1, onnotice: () => {} })
