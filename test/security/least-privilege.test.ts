@@ -34,7 +34,10 @@ describe.skipIf(unavailable !== undefined)('least privilege: a migrator and an a
   let migratorSql: postgres.Sql
   let appSql: postgres.Sql
   const folder = mkdtempSync(join(tmpdir(), 'dts-lp-'))
-  const day = '2024-03-01'
+  // Yesterday (UTC): inside the 1-year retention and the 7-day compression horizon. The scheduler
+  // runs on this server, and data from a fixed past year was dropped by the retention policy
+  // between two tests (seen in CI).
+  const day = new Date(Date.now() - 86_400_000).toISOString().slice(0, 10)
   const records = Array.from({ length: 240 }, (_, i) => ({
     entity_id: `lp-${i % 4}`,
     time: new Date(Date.parse(`${day}T00:00:00Z`) + Math.floor(i / 4) * 360_000).toISOString(),
