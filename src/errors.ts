@@ -81,6 +81,12 @@ export const ErrorCodes = {
   TIMESCALEDB_MISSING: 'TIMESCALEDB_MISSING',
   /** The operation needs the Timescale license (TSL); the server runs the Apache edition. */
   LICENSE: 'FEATURE_NOT_LICENSED',
+  /**
+   * A limit set by the server's configuration stopped the statement: `details.setting` names it
+   * (`max_locks_per_transaction`, `timescaledb.max_tuples_decompressed_per_dml_transaction`) and
+   * the message says how to lift it or to write less per transaction.
+   */
+  SERVER_LIMIT: 'SERVER_LIMIT',
   /** A batch write failed part-way; details say what was written. */
   BATCH: 'BATCH_ERROR',
   /** Applying migrations failed. */

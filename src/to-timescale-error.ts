@@ -72,6 +72,13 @@ export function toTimescaleError(error: unknown, context: { operation?: string }
     return make(ConnectionError, ErrorCodes.CONNECTION)
   }
   if (!pg) return make(QueryError, ErrorCodes.QUERY)
+  const limit = serverLimitOf(pg)
+  if (limit) {
+    return new QueryError(redactSecrets(`${prefix}${raw} (${limit.cure})`), ErrorCodes.SERVER_LIMIT, {
+      cause: error,
+      details: { ...details, setting: limit.setting },
+    })
+  }
   if (code === '57014') return make(QueryError, ErrorCodes.QUERY_TIMEOUT)
   if (code === '40001' || code === '40P01') return make(QueryError, ErrorCodes.SERIALIZATION)
   if (code?.startsWith('23')) return make(QueryError, ErrorCodes.CONSTRAINT)
@@ -91,6 +98,31 @@ export function isRetryable(error: unknown): boolean {
   if (error instanceof BatchError) return isRetryable(error.cause)
   const mapped = toTimescaleError(error)
   return mapped.code === ErrorCodes.CONNECTION || mapped.code === ErrorCodes.SERIALIZATION
+}
+
+/**
+ * The server settings whose limits a caller can lift, by what PostgreSQL and TimescaleDB report:
+ * 53200 with the lock table's hint, and TimescaleDB's decompression limit (53400).
+ */
+function serverLimitOf(pg: { code: string; message: string; hint?: string }): { setting: string; cure: string } | undefined {
+  if (pg.code === '53200' && /max_locks_per_transaction/.test(`${pg.message} ${pg.hint ?? ''}`)) {
+    return {
+      setting: 'max_locks_per_transaction',
+      cure:
+        'the transaction locked more chunks than the lock table holds: raise max_locks_per_transaction (a server restart), ' +
+        'or write fewer chunks per transaction (insertManyRecords without atomic: true sizes its transactions for it)',
+    }
+  }
+  if (pg.code === '53400' && /decompress/i.test(pg.message)) {
+    return {
+      setting: 'timescaledb.max_tuples_decompressed_per_dml_transaction',
+      cure:
+        'the write decompressed more rows of compressed chunks than the setting allows in one transaction: raise it ' +
+        '(0 = no limit; SET, ALTER ROLE or ALTER DATABASE), or write fewer rows per transaction ' +
+        '(insertManyRecords without atomic: true sizes its transactions for it)',
+    }
+  }
+  return undefined
 }
 
 function codeOf(error: unknown): string | undefined {

@@ -6,14 +6,12 @@ import { copyInsert } from './copy-insert.ts'
 import { beginGuarded, copyUpsert } from './copy-upsert.ts'
 import { unnestRecords } from './unnest-records.ts'
 
-/** How `insertManyRecords` writes its chunks: all of them atomically, or one (a parallel worker's). */
+/** How `insertManyRecords` writes the chunks (statements) of one transaction. */
 export interface Writer {
   /** Which path (for tests and messages). */
   name: 'copy' | 'staging' | 'blob-copy' | 'unnest'
-  /** Every chunk, all or nothing. */
+  /** Every chunk, in one transaction: all or nothing. */
   all(chunks: readonly ValidRecord[][]): Promise<void>
-  /** One chunk, on its own (each of `parallel` workers). */
-  one(chunk: ValidRecord[]): Promise<void>
 }
 
 /**
@@ -41,11 +39,11 @@ export function chooseWriter(db: AnyPgDatabase, method: 'auto' | 'copy' | 'unnes
     // On postgres.js, a connection lost mid-transaction must not make it send ROLLBACK (see beginGuarded).
     await (pool ? beginGuarded((callback) => db.transaction(callback), work) : db.transaction(work))
   }
-  const unnest: Writer = { name: 'unnest', all: unnestAll, one: unnestOne }
+  const unnest: Writer = { name: 'unnest', all: unnestAll }
   if (method === 'unnest') return unnest
   if (pool) {
     const write = method === 'copy' ? copyUpsert : copyInsert
-    return { name: method === 'copy' ? 'staging' : 'copy', all: (chunks) => write(pool, chunks), one: (chunk) => write(pool, [chunk]) }
+    return { name: method === 'copy' ? 'staging' : 'copy', all: (chunks) => write(pool, chunks) }
   }
   const blob = method === 'auto' ? blobCopyClientOf(db) : undefined
   if (blob) {
@@ -54,7 +52,6 @@ export function chooseWriter(db: AnyPgDatabase, method: 'auto' | 'copy' | 'unnes
       all: async (chunks) => {
         if (!(await blobCopyInsert(blob, chunks))) await unnestAll(chunks)
       },
-      one: unnestOne,
     }
   }
   return unnest

@@ -30,12 +30,22 @@ export interface InsertManyOptions {
    */
   method?: 'auto' | 'copy' | 'unnest'
   /**
-   * Connections writing at once (default 1, at most 16). With 1 the whole call is one transaction:
-   * all or nothing. With more, each chunk commits on its own, and a failure part-way throws a
+   * Connections writing at once (default 1, at most 16). With 1, transactions commit one after
+   * another (one for the whole call unless it spans more chunks than one transaction can lock:
+   * see `atomic`). With more, each chunk commits on its own, and a failure part-way throws a
    * `BatchError` saying how many rows were and were not written; re-running the same call
    * converges (writes are upserts). Not inside a transaction.
    */
   parallel?: number
+  /**
+   * `false` (default): a call is one transaction when its rows fall in few enough chunks for one
+   * transaction's share of the lock table (about 25; six days of 1-day chunks with 4 partitions),
+   * otherwise it is cut in time order into such transactions, and rows in compressed chunks go in
+   * transactions sized under `timescaledb.max_tuples_decompressed_per_dml_transaction`.
+   * `true`: the whole call in one transaction whatever it spans; when that cannot fit, a
+   * `SERVER_LIMIT` error names the setting to raise and nothing is written. Not with `parallel` > 1.
+   */
+  atomic?: boolean
 }
 
 /** What `insertManyRecords` did. */
@@ -50,5 +60,7 @@ export interface BatchResult {
   failed: number
   /** Why each rejected record was rejected. */
   errors: RecordError[]
+  /** Transactions that committed the rows (0 inside the caller's transaction). */
+  transactions: number
   durationMs: number
 }

@@ -10,7 +10,7 @@ export const MAX_CHUNK_SIZE = 100_000
 /** Most connections `insertManyRecords` writes on at once. */
 export const MAX_PARALLEL = 16
 
-const KEYS = ['skipInvalid', 'chunkSize', 'method', 'parallel'] as const satisfies readonly (keyof InsertManyOptions)[]
+const KEYS = ['skipInvalid', 'chunkSize', 'method', 'parallel', 'atomic'] as const satisfies readonly (keyof InsertManyOptions)[]
 const METHODS = ['auto', 'copy', 'unnest'] as const
 
 /** Options of `insertManyRecords`, checked and with their defaults. */
@@ -19,21 +19,26 @@ export interface ResolvedInsertManyOptions {
   chunkSize: number
   method: (typeof METHODS)[number]
   parallel: number
+  atomic: boolean
 }
 
 /**
  * Checks the options of `insertManyRecords`: `skipInvalid` boolean (default false), `chunkSize`
  * 1..100,000 (default 10,000), `method` `'auto' | 'copy' | 'unnest'` (default `'auto'`),
- * `parallel` 1..16 (default 1).
+ * `parallel` 1..16 (default 1), `atomic` boolean (default false; not with `parallel` > 1).
  */
 export function validateInsertManyOptions(input: unknown): ResolvedInsertManyOptions {
   const options = validateOptions(input, KEYS)
   const method = options.method === undefined ? 'auto' : options.method
   if (!METHODS.includes(method as never)) throw invalid('method', `must be one of ${METHODS.join(', ')}`)
+  const parallel = validateInteger(options.parallel, 'parallel', 1, MAX_PARALLEL, 1)
+  const atomic = validateBoolean(options.atomic, 'atomic') ?? false
+  if (atomic && parallel > 1) throw invalid('atomic', 'cannot be true with parallel > 1 (each connection commits its own transaction)')
   return {
     skipInvalid: validateBoolean(options.skipInvalid, 'skipInvalid') ?? false,
     chunkSize: validateInteger(options.chunkSize, 'chunkSize', 1, MAX_CHUNK_SIZE, DEFAULT_CHUNK_SIZE),
     method: method as ResolvedInsertManyOptions['method'],
-    parallel: validateInteger(options.parallel, 'parallel', 1, MAX_PARALLEL, 1),
+    parallel,
+    atomic,
   }
 }

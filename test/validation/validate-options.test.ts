@@ -11,14 +11,18 @@ import {
 import { expectInvalid } from './expect-invalid.ts'
 
 describe('options of the repository functions', () => {
-  test('insertManyRecords: defaults, bad chunkSize, bad skipInvalid, bad method, bad parallel, unknown key', () => {
-    expect(validateInsertManyOptions(undefined)).toEqual({ skipInvalid: false, chunkSize: 10_000, method: 'auto', parallel: 1 })
+  test('insertManyRecords: defaults, bad chunkSize, bad skipInvalid, bad method, bad parallel, bad atomic, unknown key', () => {
+    expect(validateInsertManyOptions(undefined)).toEqual({ skipInvalid: false, chunkSize: 10_000, method: 'auto', parallel: 1, atomic: false })
     expect(validateInsertManyOptions({ skipInvalid: true, chunkSize: 1, method: 'unnest', parallel: 4 })).toEqual({
       skipInvalid: true,
       chunkSize: 1,
       method: 'unnest',
       parallel: 4,
+      atomic: false,
     })
+    expect(validateInsertManyOptions({ atomic: true }).atomic).toBe(true)
+    expectInvalid(() => validateInsertManyOptions({ atomic: 'yes' }), 'atomic')
+    expectInvalid(() => validateInsertManyOptions({ atomic: true, parallel: 2 }), 'atomic')
     for (const method of ['COPY', 'values', 1, null]) expectInvalid(() => validateInsertManyOptions({ method }), 'method')
     for (const parallel of [0, 17, 1.5, '2']) expectInvalid(() => validateInsertManyOptions({ parallel }), 'parallel')
     for (const chunkSize of [0, 100_001, 2.5, '100']) expectInvalid(() => validateInsertManyOptions({ chunkSize }), 'chunkSize')
