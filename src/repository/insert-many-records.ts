@@ -7,8 +7,8 @@ import { batchValidationError, checkRecords, type ValidRecord, validateInsertMan
 import { invalid } from '../validation/invalid.ts'
 import { chooseWriter } from './choose-writer.ts'
 import { planTransactions } from './plan-transactions.ts'
-import { compressedRanges, type WriteLayout, writeLayoutOf } from './write-layout.ts'
 import { writeInTransactions } from './write-in-transactions.ts'
+import { compressedRanges, type WriteLayout, writeLayoutOf } from './write-layout.ts'
 
 /**
  * Writes any number of records with upsert semantics, in transactions sized for the server.

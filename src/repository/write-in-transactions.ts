@@ -44,7 +44,8 @@ export async function writeInTransactions(
     }
   }
   const total = queue.reduce((n, unit) => n + unit.rows.length, 0)
-  let compressedRows = options.decompressionLimit > 0 ? Math.max(1, Math.floor(options.decompressionLimit / ROWS_PER_COMPRESSED_BATCH)) : Infinity
+  let compressedRows =
+    options.decompressionLimit > 0 ? Math.max(1, Math.floor(options.decompressionLimit / ROWS_PER_COMPRESSED_BATCH)) : Infinity
   let written = 0
   let transactions = 0
   let failure: unknown
@@ -69,7 +70,10 @@ export async function writeInTransactions(
         if (unit.rows.length > 1 && toTimescaleError(error).code === ErrorCodes.SERVER_LIMIT) {
           const half = Math.ceil(unit.rows.length / 2)
           if (unit.compressed) compressedRows = Math.max(1, Math.min(compressedRows, half))
-          queue.unshift({ rows: unit.rows.slice(0, half), compressed: unit.compressed }, { rows: unit.rows.slice(half), compressed: unit.compressed })
+          queue.unshift(
+            { rows: unit.rows.slice(0, half), compressed: unit.compressed },
+            { rows: unit.rows.slice(half), compressed: unit.compressed },
+          )
         } else {
           failure ??= error
         }

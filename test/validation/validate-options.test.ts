@@ -12,7 +12,13 @@ import { expectInvalid } from './expect-invalid.ts'
 
 describe('options of the repository functions', () => {
   test('insertManyRecords: defaults, bad chunkSize, bad skipInvalid, bad method, bad parallel, bad atomic, unknown key', () => {
-    expect(validateInsertManyOptions(undefined)).toEqual({ skipInvalid: false, chunkSize: 10_000, method: 'auto', parallel: 1, atomic: false })
+    expect(validateInsertManyOptions(undefined)).toEqual({
+      skipInvalid: false,
+      chunkSize: 10_000,
+      method: 'auto',
+      parallel: 1,
+      atomic: false,
+    })
     expect(validateInsertManyOptions({ skipInvalid: true, chunkSize: 1, method: 'unnest', parallel: 4 })).toEqual({
       skipInvalid: true,
       chunkSize: 1,
