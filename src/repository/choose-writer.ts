@@ -12,6 +12,12 @@ export interface Writer {
   name: 'copy' | 'staging' | 'blob-copy' | 'unnest'
   /** Every chunk, in one transaction: all or nothing. */
   all(chunks: readonly ValidRecord[][]): Promise<void>
+  /**
+   * The same with one upsert statement per chunk, never a plain COPY of them all (which is one
+   * statement): for rows in compressed chunks, whose statements must stay under TimescaleDB's
+   * decompression limit.
+   */
+  upsert(chunks: readonly ValidRecord[][]): Promise<void>
 }
 
 /**
@@ -39,11 +45,15 @@ export function chooseWriter(db: AnyPgDatabase, method: 'auto' | 'copy' | 'unnes
     // On postgres.js, a connection lost mid-transaction must not make it send ROLLBACK (see beginGuarded).
     await (pool ? beginGuarded((callback) => db.transaction(callback), work) : db.transaction(work))
   }
-  const unnest: Writer = { name: 'unnest', all: unnestAll }
+  const unnest: Writer = { name: 'unnest', all: unnestAll, upsert: unnestAll }
   if (method === 'unnest') return unnest
   if (pool) {
     const write = method === 'copy' ? copyUpsert : copyInsert
-    return { name: method === 'copy' ? 'staging' : 'copy', all: (chunks) => write(pool, chunks) }
+    return {
+      name: method === 'copy' ? 'staging' : 'copy',
+      all: (chunks) => write(pool, chunks),
+      upsert: (chunks) => copyUpsert(pool, chunks),
+    }
   }
   const blob = method === 'auto' ? blobCopyClientOf(db) : undefined
   if (blob) {
@@ -52,6 +62,7 @@ export function chooseWriter(db: AnyPgDatabase, method: 'auto' | 'copy' | 'unnes
       all: async (chunks) => {
         if (!(await blobCopyInsert(blob, chunks))) await unnestAll(chunks)
       },
+      upsert: unnestAll,
     }
   }
   return unnest

@@ -7,7 +7,7 @@ import { batchValidationError, checkRecords, type ValidRecord, validateInsertMan
 import { invalid } from '../validation/invalid.ts'
 import { chooseWriter } from './choose-writer.ts'
 import { planTransactions } from './plan-transactions.ts'
-import { writeInTransactions } from './write-in-transactions.ts'
+import { type StatementPlan, writeInTransactions } from './write-in-transactions.ts'
 import { compressedRanges, type WriteLayout, writeLayoutOf } from './write-layout.ts'
 
 /**
@@ -78,22 +78,24 @@ export async function insertManyRecords(
   const rows = [...unique.values()].sort(byKeyOrder)
 
   const writer = chooseWriter(db, method)
-  const write = (part: readonly ValidRecord[]) => writer.all(chunksOf(part, chunkSize))
+  const write = (part: ValidRecord[], plan: StatementPlan) =>
+    (plan.upsertOnly ? writer.upsert : writer.all)(chunksOf(part, plan.statementRows))
   let transactions = 0
   try {
-    if (rows.length === 0) {
-      // nothing to write
-    } else if (atomic || inTransaction) {
-      await write(rows)
-      transactions = inTransaction ? 0 : 1
-    } else {
+    if (rows.length > 0) {
       const layout = await writeLayoutOf(db)
-      const planned = planTransactions(rows, { ...layout, chunkBudget: chunkBudget(layout) }, await compressedSlots(db, layout, rows))
+      const compressed = await compressedSlots(db, layout, rows)
+      const bounded = !(atomic || inTransaction)
+      let planned = planTransactions(rows, { ...layout, chunkBudget: bounded ? chunkBudget(layout) : Infinity }, compressed)
+      if (!bounded && planned.length > 1)
+        planned = [{ rows: planned.flatMap((t) => t.rows), compressed: planned.some((t) => t.compressed), chunks: 0 }]
       ;({ transactions } = await writeInTransactions(planned, write, {
         concurrency: parallel,
-        pieceRows: chunkSize,
+        chunkSize,
         decompressionLimit: layout.decompressionLimit,
+        mode: inTransaction ? 'once' : atomic ? 'whole' : 'split',
       }))
+      if (inTransaction) transactions = 0
     }
   } catch (error) {
     throw error instanceof BatchError ? error : toTimescaleError(error, { operation: 'insertManyRecords' })
@@ -143,6 +145,7 @@ async function compressedSlots(db: AnyPgDatabase, layout: WriteLayout, rows: rea
 }
 
 function chunksOf(rows: readonly ValidRecord[], size: number): ValidRecord[][] {
+  if (rows.length <= size) return [rows as ValidRecord[]]
   const chunks: ValidRecord[][] = []
   for (let start = 0; start < rows.length; start += size) chunks.push(rows.slice(start, start + size))
   return chunks

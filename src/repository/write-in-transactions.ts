@@ -4,72 +4,89 @@ import type { ValidRecord } from '../validation/index.ts'
 import type { PlannedTransaction } from './plan-transactions.ts'
 
 /**
- * Rows of a compressed chunk TimescaleDB decompresses per upserted row, at most: a compressed batch
- * holds up to 1,000 rows (`compress_chunk`'s batch size), and an upsert decompresses every batch
- * that may hold its key. The first transaction into compressed chunks is sized for the worst case.
+ * Rows of a compressed chunk TimescaleDB may decompress per upserted row: a compressed batch holds
+ * up to 1,000 rows (`timescaledb.compression_batch_size_limit`), and an upsert decompresses every
+ * batch that may hold its key. A statement of `limit / 1000` rows can never exceed the limit.
  */
 const ROWS_PER_COMPRESSED_BATCH = 1000
 
+/** How one transaction's rows are to be written. */
+export interface StatementPlan {
+  /** Rows per statement. */
+  statementRows: number
+  /** Skip the plain COPY (rows in compressed chunks: it would be one statement of them all). */
+  upsertOnly: boolean
+}
+
 /** How {@link writeInTransactions} runs the plan. */
 export interface WriteInTransactionsOptions {
-  /** Transactions at once (the `parallel` option). With more than 1, a planned transaction is cut into pieces of `pieceRows`. */
+  /** Transactions at once (the `parallel` option). With more than 1, a planned transaction is cut into pieces of `chunkSize`. */
   concurrency: number
-  pieceRows: number
+  /** Rows per statement (the `chunkSize` option). */
+  chunkSize: number
   /** `timescaledb.max_tuples_decompressed_per_dml_transaction` (0: none). */
   decompressionLimit: number
+  /**
+   * `'split'`: a transaction refused for the lock table is cut in two and both halves written.
+   * `'whole'` (`atomic: true`): it is not, the refusal is the answer. `'once'` (inside the caller's
+   * transaction, which a refusal aborts): nothing is retried, and statements into compressed
+   * chunks are sized so that they cannot exceed the decompression limit.
+   */
+  mode: 'split' | 'whole' | 'once'
 }
 
 /**
  * Commits the planned transactions, `concurrency` at a time, each with `write` (which writes its
- * rows in one transaction, all or nothing). A transaction the server refuses for a limit of its
- * settings (`SERVER_LIMIT`: the lock table, the decompression limit) is split in two and each half
- * written, down to one row; transactions into compressed chunks start at the size the decompression
- * limit allows in the worst case (limit / 1,000 rows), double after each success and halve after a
- * refusal, so dense upserts soon run in large transactions and sparse ones stay under the limit.
- * Another failure stops the work: with nothing committed it is thrown as it is, else as a
- * `BatchError` saying how many rows were committed (writes are upserts: the same call again completes them).
+ * rows in one transaction, all or nothing, in statements of `statementRows`).
+ *
+ * TimescaleDB counts its decompression limit per statement (checked on 2.29: two statements of
+ * 60,000 decompressed rows each commit in one transaction under the default 100,000; one of
+ * 120,000 is refused). So rows in compressed chunks are upserted in statements that start at
+ * `chunkSize` rows, halve when the server refuses one (`SERVER_LIMIT`, the transaction retried
+ * whole) and double again after each transaction that commits: dense upserts (which decompress
+ * about one row per row) keep large statements, sparse ones (up to 1,000 per row) shrink to fit.
+ * A transaction refused for the lock table is cut in two (`mode: 'split'`). Any other failure
+ * stops the work: with nothing committed it is thrown as it is, else as a `BatchError` saying how
+ * many rows were committed (writes are upserts: the same call again completes them).
  */
 export async function writeInTransactions(
   planned: readonly PlannedTransaction[],
-  write: (rows: ValidRecord[]) => Promise<void>,
+  write: (rows: ValidRecord[], plan: StatementPlan) => Promise<void>,
   options: WriteInTransactionsOptions,
 ): Promise<{ transactions: number }> {
+  const { chunkSize, decompressionLimit, mode } = options
   const queue: { rows: ValidRecord[]; compressed: boolean }[] = []
   for (const t of planned) {
     if (options.concurrency === 1) queue.push({ rows: t.rows, compressed: t.compressed })
     else {
-      for (let start = 0; start < t.rows.length; start += options.pieceRows) {
-        queue.push({ rows: t.rows.slice(start, start + options.pieceRows), compressed: t.compressed })
+      for (let start = 0; start < t.rows.length; start += chunkSize) {
+        queue.push({ rows: t.rows.slice(start, start + chunkSize), compressed: t.compressed })
       }
     }
   }
   const total = queue.reduce((n, unit) => n + unit.rows.length, 0)
-  let compressedRows =
-    options.decompressionLimit > 0 ? Math.max(1, Math.floor(options.decompressionLimit / ROWS_PER_COMPRESSED_BATCH)) : Infinity
+  const safeRows = decompressionLimit > 0 ? Math.max(1, Math.floor(decompressionLimit / ROWS_PER_COMPRESSED_BATCH)) : chunkSize
+  let compressedRows = mode === 'once' ? Math.min(chunkSize, safeRows) : chunkSize
   let written = 0
   let transactions = 0
   let failure: unknown
 
-  const next = () => {
-    const head = queue[0]
-    if (!head) return undefined
-    if (head.compressed && head.rows.length > compressedRows) {
-      return { rows: head.rows.splice(0, compressedRows), compressed: true }
-    }
-    queue.shift()
-    return head
-  }
   const worker = async () => {
-    for (let unit = next(); unit && failure === undefined; unit = failure === undefined ? next() : undefined) {
+    for (let unit = queue.shift(); unit && failure === undefined; unit = failure === undefined ? queue.shift() : undefined) {
+      const statementRows = unit.compressed ? compressedRows : chunkSize
       try {
-        await write(unit.rows)
+        await write(unit.rows, { statementRows, upsertOnly: unit.compressed })
         written += unit.rows.length
         transactions++
-        if (unit.compressed && Number.isFinite(compressedRows)) compressedRows *= 2
+        if (unit.compressed) compressedRows = Math.min(chunkSize, compressedRows * 2)
       } catch (error) {
-        if (unit.rows.length > 1 && toTimescaleError(error).code === ErrorCodes.SERVER_LIMIT) {
+        const setting = mode === 'once' ? undefined : limitSettingOf(error)
+        if (setting === DECOMPRESSION && (!unit.compressed || statementRows > 1)) {
+          // A chunk compressed since the layout was read, or statements still too large.
+          if (unit.compressed) compressedRows = Math.max(1, Math.min(compressedRows, Math.floor(statementRows / 2)))
+          queue.unshift({ rows: unit.rows, compressed: true })
+        } else if (setting === LOCKS && mode === 'split' && unit.rows.length > 1) {
           const half = Math.ceil(unit.rows.length / 2)
-          if (unit.compressed) compressedRows = Math.max(1, Math.min(compressedRows, half))
           queue.unshift(
             { rows: unit.rows.slice(0, half), compressed: unit.compressed },
             { rows: unit.rows.slice(half), compressed: unit.compressed },
@@ -89,4 +106,12 @@ export async function writeInTransactions(
     ErrorCodes.BATCH,
     { cause, details: { written, notWritten: total - written, transactions, causeCode: cause.code } },
   )
+}
+
+const LOCKS = 'max_locks_per_transaction'
+const DECOMPRESSION = 'timescaledb.max_tuples_decompressed_per_dml_transaction'
+
+function limitSettingOf(error: unknown): string | undefined {
+  const mapped = toTimescaleError(error)
+  return mapped.code === ErrorCodes.SERVER_LIMIT ? (mapped.details.setting as string) : undefined
 }
