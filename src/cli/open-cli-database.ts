@@ -1,6 +1,8 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { ClientFactory } from '../client/client-factory.ts'
+import type { TimescaleClient } from '../client/timescale-client.ts'
+import type { RetryOptions } from '../types.ts'
 import type { EmbeddedDatabase } from '../embedded/index.ts'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import { migrate } from '../migrate.ts'
@@ -16,6 +18,11 @@ export const DEFAULT_DATA_DIR = './.tsdb'
 /** The database a command works on: the server of `DATABASE_URL`, or the embedded one. */
 export interface CliDatabase {
   db: AnyPgDatabase
+  /**
+   * The package's client over `db`: the commands write through it, so they retry what the API
+   * retries and share its write path.
+   */
+  client: TimescaleClient<AnyPgDatabase>
   kind: 'server' | 'embedded'
   /** For messages: `user@host:port/database` or `embedded database in ./.tsdb`. */
   where: string
@@ -30,19 +37,21 @@ export interface CliDatabase {
  * Opens the database of a command: with `DATABASE_URL` set, a small postgres.js pool on it (checked
  * with one query, never migrated implicitly); otherwise the embedded TimescaleDB in `--data-dir`
  * (default `./.tsdb`), created when missing, locked against a second process, and migrated unless
- * `migrate` is false.
+ * `migrate` is false. `retry` sets the client's retries (default: one retry, 100 ms).
  */
 export async function openCliDatabase(
   args: CommandArgs,
   context: CliContext,
   command: string,
-  options: { migrate?: boolean } = {},
+  options: { migrate?: boolean; retry?: RetryOptions } = {},
 ): Promise<CliDatabase> {
   const url = context.env.DATABASE_URL
+  const retry = options.retry ?? { maxRetries: 1 }
   if (url) {
-    const client = await ClientFactory.fromConnectionString(url, { maxConnections: 2, maxRetries: 1, connectTimeout: 10 })
+    const client = await ClientFactory.fromConnectionString(url, { maxConnections: 2, connectTimeout: 10, ...retry })
     return {
       db: client.db,
+      client: client as unknown as TimescaleClient<AnyPgDatabase>,
       kind: 'server',
       where: `server ${describeUrl(url)}`,
       applied: [],
@@ -71,13 +80,15 @@ export async function openCliDatabase(
     const where = `embedded database in ${shown.startsWith('..') ? dir : `./${shown}`}`
     if (applied.length > 0) context.stderr.write(`drizzle-timescale: migrated the ${where} (${applied.join(', ')})\n`)
     let closing: Promise<void> | undefined
+    const client = (await ClientFactory.fromDrizzle(embedded.db, retry)) as unknown as TimescaleClient<AnyPgDatabase>
     return {
       db: embedded.db,
+      client,
       kind: 'embedded',
       where,
       embedded,
       applied,
-      close: () => (closing ??= embedded.close().finally(release)),
+      close: () => (closing ??= client.close().then(() => embedded.close()).finally(release)),
     }
   } catch (error) {
     await embedded.close().catch(() => {})

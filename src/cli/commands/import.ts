@@ -9,6 +9,9 @@ import { integerOption, parseCommandArgs, stringOption } from '../parse-command-
 import { formatCount, ProgressReporter } from '../progress-reporter.ts'
 import { ExitCode, UsageError } from '../usage-error.ts'
 
+/** Backoff from 250 ms doubling to 5 s, 8 retries: up to ~25 s of waiting for a server to come back. */
+const IMPORT_RETRY = { maxRetries: 8, retryBaseDelayMs: 250, retryMaxDelayMs: 5000 }
+
 /** Rejected rows printed on stderr; the rest are counted (and all are in the rejects file). */
 const PRINTED_REJECTS = 20
 
@@ -34,6 +37,11 @@ Options:
                       first; fix them and import that file as it is
   --data-dir <dir>    the embedded database (default ./.tsdb), when DATABASE_URL is not set
   --debug             print the stack trace of a failure
+
+Rows go through the client's insertManyRecords, as the API writes them (transactions sized for
+the server: years of history and compressed chunks included). A dropped connection or a restarted
+server costs a retry of the batch (up to 8, backoff up to 5 s); if a batch still fails, the error
+names the line it started at, and running the same import again is safe.
 
 Progress goes to stderr: a bar on a terminal, a line every 2 s otherwise.
 Exit codes: 0 every row imported, 3 imported but some rows rejected, 1 failed, 2 usage error.
@@ -63,14 +71,15 @@ export const importCommand: Command = {
     if (path !== '-' && !statSync(path).isFile()) throw new UsageError(`import: ${path} is not a file`)
     const rejectsPath = stringOption(args, 'rejects')
 
-    const target = await openCliDatabase(args, context, 'import')
+    // A batch is retried with backoff for about half a minute of outage (a restarted server).
+    const target = await openCliDatabase(args, context, 'import', { retry: IMPORT_RETRY })
     const rejects = rejectsPath === undefined ? undefined : new RejectsWriter(rejectsPath, format)
     try {
       const reader = ImportReader.open(path, format)
       const label = `import ${path === '-' ? 'stdin' : path}`
       const progress = new ProgressReporter({ stream: context.stderr, isTTY: Boolean(context.stderr.isTTY), label })
       let printed = 0
-      const summary = await runImport(target.db, reader, {
+      const summary = await runImport(target.client, reader, {
         batchSize,
         ...(path === '-' ? {} : { totalBytes: statSync(path).size }),
         progress,

@@ -1,5 +1,7 @@
+import type { TimescaleClient } from '../../client/timescale-client.ts'
+import { TimescaleClientError } from '../../errors.ts'
 import type { AnyPgDatabase } from '../../internal/query-rows.ts'
-import { insertManyRecords } from '../../repository/index.ts'
+import { toTimescaleError } from '../../to-timescale-error.ts'
 import type { TimeSeriesRecord } from '../../types.ts'
 import { InterruptedError, yieldToEventLoop } from '../cli-error-line.ts'
 import type { ProgressReporter } from '../progress-reporter.ts'
@@ -32,11 +34,18 @@ export interface RunImportOptions {
 }
 
 /**
- * Reads the rows, upserts the valid ones in batches through `insertManyRecords(..., { skipInvalid: true })`
- * and reports each bad one (with its line) without stopping. Re-running it on the same file writes the
- * same rows again: upserts make it idempotent.
+ * Reads the rows, upserts the valid ones in batches through the client's
+ * `insertManyRecords(..., { skipInvalid: true })` (the API's write path, with its retries and
+ * backoff: a dropped connection or a restarted server costs a retry of the batch, not the import),
+ * and reports each bad one (with its line) without stopping. Re-running it on the same file writes
+ * the same rows again: upserts make it idempotent. When a batch still fails, the error says the
+ * line it started at and that every row before it is written.
  */
-export async function runImport(db: AnyPgDatabase, reader: ImportReader, options: RunImportOptions): Promise<ImportSummary> {
+export async function runImport(
+  client: TimescaleClient<AnyPgDatabase>,
+  reader: ImportReader,
+  options: RunImportOptions,
+): Promise<ImportSummary> {
   const started = performance.now()
   const summary: ImportSummary = { rows: 0, written: 0, duplicates: 0, rejected: 0, seconds: 0 }
   let batch: { line: number; record: Record<string, unknown>; source: RowSource }[] = []
@@ -53,7 +62,10 @@ export async function runImport(db: AnyPgDatabase, reader: ImportReader, options
     if (options.signal.aborted) throw new InterruptedError(`interrupted after ${summary.rows} rows (${summary.written} written)`)
     if (batch.length > 0) {
       const records = batch.map((r) => r.record) as unknown as TimeSeriesRecord[]
-      const result = await insertManyRecords(db, records, { skipInvalid: true })
+      const first = batch[0]?.line ?? 0
+      const result = await client.insertManyRecords(records, { skipInvalid: true }).catch((error: unknown) => {
+        throw stoppedAt(error, first)
+      })
       summary.written += result.written
       summary.duplicates += result.duplicates
       for (const e of result.errors) {
@@ -81,4 +93,16 @@ export async function runImport(db: AnyPgDatabase, reader: ImportReader, options
   summary.seconds = (performance.now() - started) / 1000
   options.progress.finish(state())
   return summary
+}
+
+/** The failure of the batch starting at `line`, saying where the import stopped and that a re-run is safe. */
+function stoppedAt(error: unknown, line: number): TimescaleClientError {
+  const cause = toTimescaleError(error)
+  const attempts = typeof cause.details.attempts === 'number' ? ` after ${cause.details.attempts} attempts` : ''
+  return new TimescaleClientError(
+    `${cause.message}${attempts}. The import stopped at the batch starting at line ${line}: every row before it is ` +
+      'written (some of the batch may be too); running the same import again is safe (rows are upserted) and completes it',
+    cause.code,
+    { cause, details: { ...cause.details, line } },
+  )
 }
