@@ -2,11 +2,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join, relative, resolve } from 'node:path'
 import { ClientFactory } from '../client/client-factory.ts'
 import type { TimescaleClient } from '../client/timescale-client.ts'
-import type { RetryOptions } from '../types.ts'
 import type { EmbeddedDatabase } from '../embedded/index.ts'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import { migrate } from '../migrate.ts'
 import { redactSecrets } from '../to-timescale-error.ts'
+import type { RetryOptions } from '../types.ts'
 import type { CliContext } from './cli-context.ts'
 import { lockDataDir } from './data-dir-lock.ts'
 import { type CommandArgs, stringOption } from './parse-command-args.ts'
@@ -88,7 +88,11 @@ export async function openCliDatabase(
       where,
       embedded,
       applied,
-      close: () => (closing ??= client.close().then(() => embedded.close()).finally(release)),
+      close: () =>
+        (closing ??= client
+          .close()
+          .then(() => embedded.close())
+          .finally(release)),
     }
   } catch (error) {
     await embedded.close().catch(() => {})
