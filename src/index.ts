@@ -60,6 +60,15 @@ export {
   type TimeSeriesRow,
   timeSeriesData,
 } from './schema/index.ts'
+export {
+  configurePolicies,
+  type Policies,
+  type PolicyChanges,
+  type PolicyJob,
+  type PolicyOptions,
+  type RefreshPolicyOptions,
+  readPolicies,
+} from './policies/index.ts'
 export { type GrantsOptions, grantsSql } from './security/index.ts'
 export {
   type ContinuousAggregateStatus,
