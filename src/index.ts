@@ -37,6 +37,15 @@ export type { AnyPgDatabase } from './internal/query-rows.ts'
 export { setJobsScheduled } from './jobs/set-jobs-scheduled.ts'
 export { type MigrateOptions, type MigrateResult, migrate } from './migrate.ts'
 export {
+  configurePolicies,
+  type Policies,
+  type PolicyChanges,
+  type PolicyJob,
+  type PolicyOptions,
+  type RefreshPolicyOptions,
+  readPolicies,
+} from './policies/index.ts'
+export {
   deactivateEntity,
   getAggregate,
   getEntity,
@@ -60,15 +69,6 @@ export {
   type TimeSeriesRow,
   timeSeriesData,
 } from './schema/index.ts'
-export {
-  configurePolicies,
-  type Policies,
-  type PolicyChanges,
-  type PolicyJob,
-  type PolicyOptions,
-  type RefreshPolicyOptions,
-  readPolicies,
-} from './policies/index.ts'
 export { type GrantsOptions, grantsSql } from './security/index.ts'
 export {
   type ContinuousAggregateStatus,

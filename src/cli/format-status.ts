@@ -1,4 +1,5 @@
 import type { TimescaleStatus } from '../status/index.ts'
+import { formatPolicies } from './format-policies.ts'
 import { formatBytes, formatDuration, formatTable, formatTime } from './format-table.ts'
 
 /** Renders a {@link TimescaleStatus} as the human form of `drizzle-timescale status`. */
@@ -41,6 +42,9 @@ export function formatStatus(status: TimescaleStatus, where: string): string {
       ),
     )
   }
+
+  if (status.license === 'timescale')
+    out.push('', 'Policies (change them with drizzle-timescale policies)', ...formatPolicies(status.policies))
 
   out.push('', 'Continuous aggregates')
   if (status.continuousAggregates.length === 0) out.push('  none')

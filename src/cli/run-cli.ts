@@ -4,6 +4,7 @@ import { cliErrorLine, InterruptedError } from './cli-error-line.ts'
 import { grantsCommand } from './commands/grants.ts'
 import { importCommand } from './commands/import.ts'
 import { migrateCommand } from './commands/migrate.ts'
+import { policiesCommand } from './commands/policies.ts'
 import { queryCommand } from './commands/query.ts'
 import { seedCommand } from './commands/seed.ts'
 import { serveCommand } from './commands/serve.ts'
@@ -14,6 +15,7 @@ import { ExitCode, UsageError } from './usage-error.ts'
 export const COMMANDS: readonly Command[] = [
   migrateCommand,
   statusCommand,
+  policiesCommand,
   grantsCommand,
   serveCommand,
   seedCommand,
@@ -26,7 +28,7 @@ const HELP = `drizzle-timescale ${packageJson.version}: a TimescaleDB toolkit fo
 Usage: drizzle-timescale <command> [options]
 
 Commands:
-${COMMANDS.map((c) => `  ${c.name.padEnd(9)}${c.summary}`).join('\n')}
+${COMMANDS.map((c) => `  ${c.name.padEnd(10)}${c.summary}`).join('\n')}
 
 Database: the server of DATABASE_URL when it is set (any PostgreSQL with TimescaleDB);
 otherwise the embedded TimescaleDB kept in --data-dir (default ./.tsdb), created and

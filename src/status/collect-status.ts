@@ -1,5 +1,6 @@
 import { hasUnmaterializedRows, readContinuousAggregates, readHypertables, readJobs, readServerInfo } from '../catalog/index.ts'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
+import { AGGREGATE, type Policies, policiesOf } from '../policies/read-policies.ts'
 import type { TimescaleStatus } from './timescale-status.ts'
 
 /**
@@ -26,7 +27,7 @@ export async function collectStatus(db: AnyPgDatabase): Promise<TimescaleStatus>
     collectedAt: server.now,
     user: server.user,
   }
-  if (!server.timescaledbVersion) return { ...base, hypertables: [], continuousAggregates: [], jobs: [], notes: [] }
+  if (!server.timescaledbVersion) return { ...base, hypertables: [], continuousAggregates: [], jobs: [], policies: NO_POLICIES, notes: [] }
   const hypertables = await readHypertables(db)
   const aggregates = await readContinuousAggregates(db)
   const jobs = await readJobs(db)
@@ -76,6 +77,7 @@ export async function collectStatus(db: AnyPgDatabase): Promise<TimescaleStatus>
       behind: behind[i] ?? null,
     })),
     jobs: jobs.map(({ procSchema, procName, ...job }) => ({ ...job, procedure: `${procSchema}.${procName}` })),
+    policies: policiesOf(jobs, aggregates.find((a) => a.name === AGGREGATE)?.refreshPolicy?.jobId ?? null),
     notes: [...aggregates.filter((a) => !a.readable).map((a) => unreadableNote(server.user, a)), ...visibilityNotes(server.user, jobs)],
   }
 }
@@ -95,6 +97,8 @@ function unreadableNote(user: string, a: { schema: string; name: string; hyperta
 }
 
 /** What this session cannot see, said instead of shown as nothing. */
+const NO_POLICIES: Policies = { retention: null, compression: null, refresh: null }
+
 function visibilityNotes(user: string, jobs: readonly { id: number; owner: string; errorsVisible: boolean }[]): string[] {
   const hidden = jobs.filter((j) => j.id >= 1000 && !j.errorsVisible)
   if (hidden.length === 0) return []

@@ -1,4 +1,5 @@
 import type { CatalogJob } from '../catalog/index.ts'
+import type { Policies } from '../policies/read-policies.ts'
 
 /** A hypertable: chunks, chunk interval, size, and compression before/after. */
 export interface HypertableStatus {
@@ -68,6 +69,8 @@ export interface TimescaleStatus {
   hypertables: HypertableStatus[]
   continuousAggregates: ContinuousAggregateStatus[]
   jobs: JobStatus[]
+  /** The package's retention, compression and refresh policies (set with `configurePolicies`). */
+  policies: Policies
   /** The server's `now()` when the status was read (ISO 8601 UTC). */
   collectedAt: string
   /** The role the status was read as. */

@@ -1,10 +1,13 @@
 import { existsSync, statSync } from 'node:fs'
 import { extname } from 'node:path'
+import { sql } from 'drizzle-orm'
+import { queryRows } from '../../internal/query-rows.ts'
+import { readPolicies } from '../../policies/index.ts'
 import type { Command } from '../cli-context.ts'
 import { IMPORT_FORMATS, type ImportFormat, ImportReader } from '../import/import-reader.ts'
 import { RejectsWriter } from '../import/rejects-writer.ts'
 import { runImport } from '../import/run-import.ts'
-import { openCliDatabase } from '../open-cli-database.ts'
+import { type CliDatabase, openCliDatabase } from '../open-cli-database.ts'
 import { integerOption, parseCommandArgs, stringOption } from '../parse-command-args.ts'
 import { formatCount, ProgressReporter } from '../progress-reporter.ts'
 import { ExitCode, UsageError } from '../usage-error.ts'
@@ -29,6 +32,8 @@ zone offset (2024-01-15T10:30:00Z). An empty value2..value4 or metadata is null.
   temp_sensor_01,2024-01-15T10:30:00Z,23.5,65.2,"{""room"":""server_room""}"
 NDJSON: one JSON object a line with the same keys.
   {"entity_id":"temp_sensor_01","time":"2024-01-15T10:30:00Z","value":23.5,"metadata":{"room":"a"}}
+Rows older than the retention policy's horizon (1 year unless changed with drizzle-timescale
+policies) are written, with a warning on stderr first: the scheduler drops their chunks.
 
 Options:
   --format <f>        csv or ndjson (default: from the extension: .csv, .ndjson, .jsonl)
@@ -79,6 +84,7 @@ export const importCommand: Command = {
       const label = `import ${path === '-' ? 'stdin' : path}`
       const progress = new ProgressReporter({ stream: context.stderr, isTTY: Boolean(context.stderr.isTTY), label })
       let printed = 0
+      const retention = await retentionHorizon(target)
       const summary = await runImport(target.client, reader, {
         batchSize,
         ...(path === '-' ? {} : { totalBytes: statSync(path).size }),
@@ -88,7 +94,21 @@ export const importCommand: Command = {
           if (printed++ < PRINTED_REJECTS) progress.log(`line ${line}: ${error}`)
         },
         signal: context.signal,
+        ...(retention ? { retention } : {}),
+        onOlderThanRetention(line) {
+          if (!retention) return
+          progress.log(
+            `warning: line ${line}: rows older than ${new Date(retention.ms).toISOString()}, the retention horizon (policy: ${retention.dropAfter}, ` +
+              `job ${retention.jobId}): TimescaleDB's scheduler drops their chunks at its next run. To keep them: ` +
+              `drizzle-timescale policies --retention '<longer>' (or none)`,
+          )
+        },
       })
+      if (summary.olderThanRetention > 0 && retention) {
+        progress.log(
+          `warning: ${formatCount(summary.olderThanRetention)} rows written are older than the retention horizon (${retention.dropAfter}) and will be dropped`,
+        )
+      }
       if (summary.rejected > PRINTED_REJECTS) {
         const where = rejects ? ` (all in ${rejects.path})` : ''
         progress.log(`... and ${formatCount(summary.rejected - PRINTED_REJECTS)} more rejected rows${where}`)
@@ -105,6 +125,17 @@ export const importCommand: Command = {
       await target.close()
     }
   },
+}
+
+/** The retention policy's horizon now, or `undefined` without one. */
+async function retentionHorizon(target: CliDatabase): Promise<{ ms: number; dropAfter: string; jobId: number } | undefined> {
+  const { retention } = await readPolicies(target.db)
+  if (!retention) return undefined
+  const [row] = await queryRows<{ ms: number }>(
+    target.db,
+    sql`select (extract(epoch from now() - ${retention.dropAfter}::interval) * 1000)::float8 as ms`,
+  )
+  return { ms: Number(row?.ms), dropAfter: retention.dropAfter, jobId: retention.jobId }
 }
 
 function importFormat(path: string, given: string | undefined): ImportFormat {

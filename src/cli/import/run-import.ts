@@ -18,6 +18,8 @@ export interface ImportSummary {
   duplicates: number
   /** Rows rejected, with their line numbers. */
   rejected: number
+  /** Rows written that are older than the retention horizon (0 without a retention policy). */
+  olderThanRetention: number
   seconds: number
 }
 
@@ -30,6 +32,12 @@ export interface RunImportOptions {
   rejects?: RejectsWriter
   /** Called for each rejected row (the CLI prints the first ones). */
   onReject(line: number, error: string): void
+  /**
+   * The retention policy's horizon (rows older than `ms` are dropped at its next run): the first
+   * batch holding such rows calls `onOlderThanRetention` before it is written.
+   */
+  retention?: { ms: number; dropAfter: string; jobId: number }
+  onOlderThanRetention?(line: number, rows: number): void
   signal: AbortSignal
 }
 
@@ -47,7 +55,7 @@ export async function runImport(
   options: RunImportOptions,
 ): Promise<ImportSummary> {
   const started = performance.now()
-  const summary: ImportSummary = { rows: 0, written: 0, duplicates: 0, rejected: 0, seconds: 0 }
+  const summary: ImportSummary = { rows: 0, written: 0, duplicates: 0, rejected: 0, olderThanRetention: 0, seconds: 0 }
   let batch: { line: number; record: Record<string, unknown>; source: RowSource }[] = []
   // Rejections are reported at each flush, in line order, whether the reader or the validation found them.
   let rejected: { line: number; error: string; source: RowSource }[] = []
@@ -63,6 +71,12 @@ export async function runImport(
     if (batch.length > 0) {
       const records = batch.map((r) => r.record) as unknown as TimeSeriesRecord[]
       const first = batch[0]?.line ?? 0
+      const horizon = options.retention?.ms
+      if (horizon !== undefined) {
+        const old = batch.filter((r) => Date.parse(String(r.record.time)) < horizon)
+        if (old.length > 0 && summary.olderThanRetention === 0) options.onOlderThanRetention?.(old[0]?.line ?? first, old.length)
+        summary.olderThanRetention += old.length
+      }
       const result = await client.insertManyRecords(records, { skipInvalid: true }).catch((error: unknown) => {
         throw stoppedAt(error, first)
       })
