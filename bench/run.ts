@@ -8,8 +8,12 @@
  */
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { ClientFactory, type TimescaleClient } from '../src/client/index.ts'
 import { createEmbeddedDatabase } from '../src/embedded/index.ts'
+import type { AnyPgDatabase } from '../src/internal/query-rows.ts'
+import { createTestDatabase } from '../src/testing/index.ts'
 import { type BenchOptions, parseBenchOptions } from './bench-options.ts'
+import { compressedUpserts } from './ingest/compressed-upserts.ts'
 import { embeddedIngest } from './ingest/embedded-ingest.ts'
 import { fmt, nativeIngest } from './ingest/native-ingest.ts'
 import { loadAverage, machineInfo } from './machine-info.ts'
@@ -44,6 +48,9 @@ const results: BenchResults = {
   targets: [],
 }
 
+/** 100 entities a minute for a day: 144,000 keys a day, three repeats (smoke: 5 entities, once). */
+const compressedSizes = options.smoke ? { entities: 5, repeats: 1 } : { entities: 100, repeats: 3 }
+
 if (options.native) {
   const server = await openNativeServer(options.nativeUrl)
   try {
@@ -62,7 +69,19 @@ if (options.native) {
 if (options.tsl) {
   const server = await openNativeServer(options.tslUrl, 'tsl')
   try {
-    if (options.parts.includes('tsl-ingest')) results.comparisons.push(...(await nativeIngest(server, options, 'native-tsl')))
+    if (options.parts.includes('tsl-ingest')) {
+      results.comparisons.push(...(await nativeIngest(server, options, 'native-tsl')))
+      log('upserts into compressed vs uncompressed history (native-tsl)')
+      const scratch = await server.scratch('compressed-upserts')
+      const client = await ClientFactory.fromConnectionString(scratch.url)
+      try {
+        results.comparisons.push(
+          await compressedUpserts('native-tsl', client as unknown as TimescaleClient<AnyPgDatabase>, compressedSizes),
+        )
+      } finally {
+        await client.close()
+      }
+    }
     if (options.parts.includes('tsl-queries')) {
       const queries = await nativeQueries(server, options, 'native-tsl')
       results.comparisons.push(...queries.comparisons)
@@ -75,7 +94,18 @@ if (options.tsl) {
 }
 
 if (options.embedded) {
-  if (options.parts.includes('embedded-ingest')) results.comparisons.push(await embeddedIngest(options))
+  if (options.parts.includes('embedded-ingest')) {
+    results.comparisons.push(await embeddedIngest(options))
+    log('upserts into compressed vs uncompressed history (embedded)')
+    const tsdb = await createTestDatabase()
+    const client = await ClientFactory.fromDrizzle(tsdb.db)
+    try {
+      results.comparisons.push(await compressedUpserts('embedded', client as unknown as TimescaleClient<AnyPgDatabase>, compressedSizes))
+    } finally {
+      await client.close()
+      await tsdb.close()
+    }
+  }
   if (options.parts.includes('embedded-queries')) {
     const queries = await embeddedQueries(options)
     results.comparisons.push(...queries.comparisons)
