@@ -19,7 +19,7 @@ import { compressedRanges, type WriteLayout, writeLayoutOf } from './write-layou
  * `atomic: true` and any call inside the caller's transaction. A call spanning more chunks (a
  * backfill of years) is cut, in time order, into transactions of at most that many chunks, so the
  * lock table of a default server (64 locks per connection) is never exhausted; rows in compressed
- * chunks go in transactions sized under TimescaleDB's decompression limit. If one of those fails
+ * chunks go in statements sized under TimescaleDB's decompression limit. If one of those fails
  * after others committed, a `BatchError` says how many rows were written; writes are upserts, so
  * the same call again completes the batch. `result.transactions` says how many committed.
  *

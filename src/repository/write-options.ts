@@ -40,8 +40,8 @@ export interface InsertManyOptions {
   /**
    * `false` (default): a call is one transaction when its rows fall in few enough chunks for one
    * transaction's share of the lock table (about 25; six days of 1-day chunks with 4 partitions),
-   * otherwise it is cut in time order into such transactions, and rows in compressed chunks go in
-   * transactions sized under `timescaledb.max_tuples_decompressed_per_dml_transaction`.
+   * otherwise it is cut in time order into such transactions; rows in compressed chunks go in
+   * statements sized under `timescaledb.max_tuples_decompressed_per_dml_transaction`.
    * `true`: the whole call in one transaction whatever it spans; when that cannot fit, a
    * `SERVER_LIMIT` error names the setting to raise and nothing is written. Not with `parallel` > 1.
    */
