@@ -10,6 +10,7 @@ import { sql } from 'drizzle-orm'
 import { ClientFactory, type TimescaleClient } from '../../src/client/index.ts'
 import { ErrorCodes } from '../../src/errors.ts'
 import { type AnyPgDatabase, queryRows } from '../../src/internal/query-rows.ts'
+import { insertManyRecords } from '../../src/repository/index.ts'
 import { unnestRecords } from '../../src/repository/unnest-records.ts'
 import { toTimescaleError } from '../../src/to-timescale-error.ts'
 import { checkRecords } from '../../src/validation/index.ts'
@@ -150,6 +151,48 @@ for (const target of targets) {
         ...found,
         note: `${compressed} compressed chunks; dense: ${result.transactions} transactions in ${(result.durationMs / 1000).toFixed(1)} s; sparse: ${sparseResult.transactions} in ${(sparseResult.durationMs / 1000).toFixed(1)} s`,
       })
+    }, 300_000)
+
+    test('every write path upserts sparse keys into compressed chunks: auto, copy, unnest, parallel: 4, inside a transaction', async () => {
+      // One day of 100 entities a minute (4 chunks), compressed again before each path; each path
+      // upserts every 97th key, which one statement could not (one batch of up to 1,000 rows per key).
+      const day = Date.parse('2024-06-01T00:00:00Z')
+      const at = (i: number) => `${new Date(day + Math.floor(i / 100) * 60_000).toISOString().slice(0, 19)}.000000Z`
+      const base = makeRecords('pp-', 144_000, { entities: 100 }).map((r, i) => ({ ...r, time: at(i) }))
+      await client.insertManyRecords(base)
+      const recompress = () =>
+        t.db.execute(sql`select compress_chunk(c, if_not_compressed => true, recompress => true)
+          from show_chunks('time_series_data', newer_than => ${new Date(day).toISOString()}::timestamptz,
+            older_than => ${new Date(day + 86_400_000).toISOString()}::timestamptz) c`)
+      const sparse = (salt: number) => base.filter((_, i) => i % 97 === 0).map((r) => ({ ...r, value: r.value + salt }))
+      await recompress()
+      const oneStatement = await t.db.execute(unnestRecords(checkRecords(sparse(0.5)).valid)).then(
+        () => undefined,
+        (e: unknown) => toTimescaleError(e),
+      )
+      expect(oneStatement?.code).toBe(ErrorCodes.SERVER_LIMIT)
+      const paths: [string, (records: PlainRecord[]) => Promise<unknown>][] = [
+        ['auto', (r) => client.insertManyRecords(r)],
+        ['copy', (r) => client.insertManyRecords(r, { method: 'copy' })],
+        ['unnest', (r) => client.insertManyRecords(r, { method: 'unnest' })],
+        ['parallel: 4', (r) => client.insertManyRecords(r, { parallel: 4, chunkSize: 500 })],
+        ['in a transaction', (r) => t.db.transaction((tx) => insertManyRecords(tx, r))],
+      ]
+      let expected: PlainRecord[] = base
+      for (const [index, [name, write]] of paths.entries()) {
+        if (name === 'copy' && target.kind !== 'native') continue // the staging COPY is postgres.js's
+        await recompress()
+        const rows = sparse(index + 1)
+        await write(rows)
+        expected = [...expected, ...rows]
+        const found = await tally(t.db, 'pp-', expected)
+        expect({ name, ...found, same: found.digest.md5 === found.expected.md5 }).toMatchObject({
+          name,
+          duplicates: 0,
+          lost: 0,
+          same: true,
+        })
+      }
     }, 300_000)
   })
 }
