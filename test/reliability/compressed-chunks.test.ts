@@ -154,29 +154,39 @@ for (const target of targets) {
     }, 300_000)
 
     test('every write path upserts sparse keys into compressed chunks: auto, copy, unnest, parallel: 4, inside a transaction', async () => {
-      // One day of 100 entities a minute (4 chunks), compressed again before each path; each path
-      // upserts every 97th key, which one statement could not (one batch of up to 1,000 rows per key).
+      // The decompression limit lowered to 10,000 for this database (the mechanism is the one of
+      // the default 100,000, at a tenth of the rows): one day of 10 entities a minute (4 chunks),
+      // compressed again before each path; each path upserts every 13th key, which one statement
+      // could not (each key decompresses a batch of up to 1,000 rows).
+      const limit = sql.raw('timescaledb.max_tuples_decompressed_per_dml_transaction')
+      let writer = client
+      if (t.url) {
+        await t.db.execute(sql`alter database ${sql.identifier(new URL(t.url).pathname.slice(1))} set ${limit} = 10000`)
+        writer = (await ClientFactory.fromConnectionString(t.url, { maxRetries: 0 })) as unknown as TimescaleClient<AnyPgDatabase>
+      } else {
+        await t.db.execute(sql`set ${limit} = 10000`)
+      }
       const day = Date.parse('2024-06-01T00:00:00Z')
-      const at = (i: number) => `${new Date(day + Math.floor(i / 100) * 60_000).toISOString().slice(0, 19)}.000000Z`
-      const base = makeRecords('pp-', 144_000, { entities: 100 }).map((r, i) => ({ ...r, time: at(i) }))
-      await client.insertManyRecords(base)
+      const at = (i: number) => `${new Date(day + Math.floor(i / 10) * 60_000).toISOString().slice(0, 19)}.000000Z`
+      const base = makeRecords('pp-', 14_400, { entities: 10 }).map((r, i) => ({ ...r, time: at(i) }))
+      await writer.insertManyRecords(base)
       const recompress = () =>
-        t.db.execute(sql`select compress_chunk(c, if_not_compressed => true, recompress => true)
+        writer.db.execute(sql`select compress_chunk(c, if_not_compressed => true, recompress => true)
           from show_chunks('time_series_data', newer_than => ${new Date(day).toISOString()}::timestamptz,
             older_than => ${new Date(day + 86_400_000).toISOString()}::timestamptz) c`)
-      const sparse = (salt: number) => base.filter((_, i) => i % 97 === 0).map((r) => ({ ...r, value: r.value + salt }))
+      const sparse = (salt: number) => base.filter((_, i) => i % 13 === 0).map((r) => ({ ...r, value: r.value + salt }))
       await recompress()
-      const oneStatement = await t.db.execute(unnestRecords(checkRecords(sparse(0.5)).valid)).then(
+      const oneStatement = await writer.db.execute(unnestRecords(checkRecords(sparse(0.5)).valid)).then(
         () => undefined,
         (e: unknown) => toTimescaleError(e),
       )
       expect(oneStatement?.code).toBe(ErrorCodes.SERVER_LIMIT)
       const paths: [string, (records: PlainRecord[]) => Promise<unknown>][] = [
-        ['auto', (r) => client.insertManyRecords(r)],
-        ['copy', (r) => client.insertManyRecords(r, { method: 'copy' })],
-        ['unnest', (r) => client.insertManyRecords(r, { method: 'unnest' })],
-        ['parallel: 4', (r) => client.insertManyRecords(r, { parallel: 4, chunkSize: 500 })],
-        ['in a transaction', (r) => t.db.transaction((tx) => insertManyRecords(tx, r))],
+        ['auto', (r) => writer.insertManyRecords(r)],
+        ['copy', (r) => writer.insertManyRecords(r, { method: 'copy' })],
+        ['unnest', (r) => writer.insertManyRecords(r, { method: 'unnest' })],
+        ['parallel: 4', (r) => writer.insertManyRecords(r, { parallel: 4, chunkSize: 500 })],
+        ['in a transaction', (r) => writer.db.transaction((tx) => insertManyRecords(tx, r))],
       ]
       let expected: PlainRecord[] = base
       for (const [index, [name, write]] of paths.entries()) {
@@ -185,7 +195,7 @@ for (const target of targets) {
         const rows = sparse(index + 1)
         await write(rows)
         expected = [...expected, ...rows]
-        const found = await tally(t.db, 'pp-', expected)
+        const found = await tally(writer.db, 'pp-', expected)
         expect({ name, ...found, same: found.digest.md5 === found.expected.md5 }).toMatchObject({
           name,
           duplicates: 0,
@@ -193,6 +203,8 @@ for (const target of targets) {
           same: true,
         })
       }
+      if (writer !== client) await writer.close()
+      else await t.db.execute(sql`reset ${limit}`)
     }, 300_000)
   })
 }
