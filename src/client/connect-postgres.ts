@@ -1,6 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
 import postgres, { type Sql } from 'postgres'
 import { ConnectionError, ErrorCodes, type TimescaleClientError } from '../errors.ts'
+import { markCustomPlans } from '../internal/custom-plan-pools.ts'
 import * as schema from '../schema/index.ts'
 import type { ClientConfig, ConnectionConfig } from '../types.ts'
 import { invalid } from '../validation/invalid.ts'
@@ -40,6 +41,7 @@ export async function connectPostgres(
   const resolved = resolveClientConfig(config)
   const replicaOptions = resolveReplicaOptions(config)
   const sql = typeof source === 'string' ? poolFromUrl(source, config) : poolFromConfig(source, config)
+  markCustomPlans(sql)
   const target = describeTarget(sql)
   try {
     // connectTimeout bounds the whole check, not each retry: 4 tries of a silent host took 4x as long.
@@ -53,6 +55,7 @@ export async function connectPostgres(
   const db = drizzle(sql, { schema }) as PostgresTimescaleDatabase
   const reads = await connectReplicas(db, connectionInfoOf(sql), replicaOptions, (url) => {
     const pool = poolFromUrl(url, config)
+    markCustomPlans(pool)
     const replica = drizzle(pool, { schema }) as PostgresTimescaleDatabase
     return { db: replica, connection: connectionInfoOf(pool), release: (timeout: number) => pool.end({ timeout }) }
   }).catch(async (error: unknown) => {

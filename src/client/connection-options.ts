@@ -44,6 +44,9 @@ export function toPostgresOptions(options: ConnectionOptions, setElsewhere: Read
     ...pick('connect_timeout', connectTimeout, DEFAULT_CONNECTION_OPTIONS.connectTimeout),
     // Left out when not given, so that `?sslmode=` of a connection string applies.
     ...(ssl === undefined ? {} : { ssl }),
+    // Custom plans only: a generic plan of a prepared statement on a hypertable opens every chunk
+    // (internal/custom-plan-pools.ts). Sent as a startup parameter, so it holds behind PgBouncer too.
+    ...(setElsewhere.has('plan_cache_mode') ? {} : { connection: { plan_cache_mode: 'force_custom_plan' } }),
     onnotice: () => {},
   }
 }

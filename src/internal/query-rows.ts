@@ -1,6 +1,7 @@
 import type { SQL } from 'drizzle-orm'
 import { PgDialect } from 'drizzle-orm/pg-core'
 import type { AnyPgDatabase } from './any-pg-database.ts'
+import { plansCustom } from './custom-plan-pools.ts'
 import { postgresJsClientOf } from './driver.ts'
 
 export type { AnyPgDatabase } from './any-pg-database.ts'
@@ -11,16 +12,18 @@ const dialect = new PgDialect()
  * Runs a query and returns its rows, whatever the driver: postgres.js answers with an array,
  * PGlite and node-postgres with `{ rows }`.
  *
- * On a postgres.js pool the query runs as a prepared statement: Drizzle's `execute` sends it
- * unnamed, which costs postgres.js a describe round trip and the server a parse and plan on every
- * call (docs/performance.md). A pool made with `prepare: false` (e.g.
- * behind PgBouncer in transaction mode) keeps its choice: postgres.js lets the pool's option win.
+ * On a postgres.js pool the package opened (whose sessions plan every statement for its
+ * parameters: custom-plan-pools.ts) the query runs as a prepared statement: Drizzle's `execute`
+ * sends it unnamed, which costs postgres.js a describe round trip and the server a parse on every
+ * call (docs/performance.md). On any other pool it runs unnamed: a prepared statement would be
+ * planned generically from its sixth run, opening every chunk of the hypertable. A pool made with
+ * `prepare: false` (e.g. behind PgBouncer in transaction mode) keeps its choice.
  */
 export async function queryRows<T extends Record<string, unknown>>(db: AnyPgDatabase, query: SQL): Promise<T[]> {
   const pool = postgresJsClientOf(db)
   if (pool) {
     const { sql, params } = dialect.sqlToQuery(query)
-    return (await pool.unsafe(sql, params as never[], { prepare: true })) as unknown as T[]
+    return (await pool.unsafe(sql, params as never[], { prepare: plansCustom(pool) })) as unknown as T[]
   }
   const result: unknown = await db.execute(query)
   if (Array.isArray(result)) return result as T[]
