@@ -16,7 +16,13 @@ function fieldOf(fn: () => unknown): unknown {
 describe('toPostgresOptions', () => {
   test('defaults are the design: 10 connections, 3600 s lifetime, no idle timeout, 30 s to connect', () => {
     const { onnotice, ...options } = toPostgresOptions({})
-    expect(options).toEqual({ max: 10, max_lifetime: 3600, idle_timeout: 0, connect_timeout: 30 })
+    expect(options).toEqual({
+      max: 10,
+      max_lifetime: 3600,
+      idle_timeout: 0,
+      connect_timeout: 30,
+      connection: { plan_cache_mode: 'force_custom_plan' },
+    })
     expect(typeof onnotice).toBe('function')
   })
 
@@ -28,7 +34,14 @@ describe('toPostgresOptions', () => {
       connectTimeout: 2,
       ssl: 'require',
     })
-    expect(options).toEqual({ max: 3, max_lifetime: 60, idle_timeout: 20, connect_timeout: 2, ssl: 'require' })
+    expect(options).toEqual({
+      max: 3,
+      max_lifetime: 60,
+      idle_timeout: 20,
+      connect_timeout: 2,
+      ssl: 'require',
+      connection: { plan_cache_mode: 'force_custom_plan' },
+    })
   })
 
   test('ssl is left to the connection string when not given, and so are keys its query sets', () => {
@@ -36,6 +49,7 @@ describe('toPostgresOptions', () => {
     expect('ssl' in options).toBe(false)
     expect('connect_timeout' in options).toBe(false)
     expect(toPostgresOptions({ connectTimeout: 4 }, new Set(['connect_timeout'])).connect_timeout).toBe(4)
+    expect('connection' in toPostgresOptions({}, new Set(['plan_cache_mode']))).toBe(false)
   })
 
   test('each invalid option is a ValidationError naming it', () => {

@@ -14,7 +14,7 @@ import type { TimescaleClientError } from '../../src/errors.ts'
 import { type AnyPgDatabase, queryRows } from '../../src/internal/query-rows.ts'
 import { configurePolicies, readPolicies } from '../../src/policies/index.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
-import { type PlainRecord, report, sleep, tally } from './support.ts'
+import { type PlainRecord, report, tally } from './support.ts'
 
 const target = targets.find((t) => t.kind === 'native' && t.license === 'timescale')
 const SECONDS = Number(process.env.DTS_SOAK_SECONDS ?? 30)

@@ -28,7 +28,11 @@ function load(prefix: string, n: number, salt = 0): TimeSeriesRecord[] {
 function recordingDatabase(url: string) {
   const statements: string[] = []
   const pool = postgres(url, { max: 1, onnotice: () => {} })
-  const record = (text: unknown) => statements.push(String(text).trim().split(/\s+/).slice(0, 3).join(' ').toLowerCase())
+  // Writing statements only: insertManyRecords also reads the hypertable's layout (a select) to size its transactions.
+  const record = (text: unknown) => {
+    if (!/^(with|select)\b/i.test(String(text).trim()))
+      statements.push(String(text).trim().split(/\s+/).slice(0, 3).join(' ').toLowerCase())
+  }
   const spy = <T extends object>(sql: T): T =>
     new Proxy(sql, {
       get(target, prop) {
