@@ -12,7 +12,7 @@ import { sql } from 'drizzle-orm'
 import { ClientFactory, type TimescaleClient } from '../../src/client/index.ts'
 import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
 import { setJobsScheduled } from '../../src/jobs/set-jobs-scheduled.ts'
-import { digestOf, makeRecords, type PlainRecord, tableDigest } from '../reliability/support.ts'
+import { csvOf, digestOf, makeRecords, type PlainRecord, tableDigest } from '../reliability/support.ts'
 import { hasTsl, type TestDatabase } from '../support/targets.ts'
 import { type CliTarget, openCliTarget, runCli, targets } from './cli-harness.ts'
 
@@ -22,16 +22,6 @@ const DAY = 86_400_000
 // Inside the package's 1-year retention horizon: the CLI's database is migrated by the CLI, and a
 // full-license server's scheduler may run its policies before the test pauses them.
 const START = Math.floor((Date.now() - 300 * DAY) / DAY) * DAY
-
-function csvOf(records: readonly PlainRecord[]): string {
-  const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : Object.is(v, -0) ? '-0' : String(v))
-  const lines = ['entity_id,time,value,value2,value3,value4,metadata']
-  for (const r of records) {
-    const metadata = r.metadata === null ? '' : `"{""n"": ${r.metadata.n}}"`
-    lines.push(`${r.entity_id},${r.time},${cell(r.value)},${cell(r.value2)},${cell(r.value3)},${cell(r.value4)},${metadata}`)
-  }
-  return `${lines.join('\n')}\n`
-}
 
 /** Daily rows of 10 entities over 60 days (about 240 chunks) and per-minute rows of 20 entities over a day. */
 function base(salt: number): PlainRecord[] {

@@ -14,23 +14,13 @@ import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
 import { cliEnv, MAIN, REPO } from '../cli/cli-harness.ts'
 import { type FaultServer, faultServerUnavailable, startFaultServer } from './fault-server.ts'
-import { bounded, makeRecords, type PlainRecord, report, sleep, tally, terminate, withParams } from './support.ts'
+import { bounded, csvOf, makeRecords, type PlainRecord, report, sleep, tally, terminate, withParams } from './support.ts'
 
 const unavailable = faultServerUnavailable()
 if (unavailable) console.log(`[reliability] import faults skipped: ${unavailable}`)
 
 const ROWS = 300_000
 const APP = 'dts-import'
-
-function csvOf(records: readonly PlainRecord[]): string {
-  const cell = (v: number | null | undefined) => (v === null || v === undefined ? '' : Object.is(v, -0) ? '-0' : String(v))
-  const lines = ['entity_id,time,value,value2,value3,value4,metadata']
-  for (const r of records) {
-    const metadata = r.metadata === null ? '' : `"{""n"": ${r.metadata.n}}"`
-    lines.push(`${r.entity_id},${r.time},${cell(r.value)},${cell(r.value2)},${cell(r.value3)},${cell(r.value4)},${metadata}`)
-  }
-  return `${lines.join('\n')}\n`
-}
 
 describe.if(unavailable === undefined)('import under faults (own server instance)', () => {
   let server: FaultServer

@@ -50,6 +50,16 @@ function line(r: PlainRecord): string {
   return `${r.entity_id}|${r.time}|${float(r.value)}|${float(r.value2)}|${float(r.value3)}|${float(r.value4)}|${metadata}`
 }
 
+/** The records as the CSV `drizzle-timescale import` reads (every column; metadata as quoted JSON), printed as {@link digestOf} expects them back. */
+export function csvOf(records: readonly PlainRecord[]): string {
+  const lines = ['entity_id,time,value,value2,value3,value4,metadata']
+  for (const r of records) {
+    const metadata = r.metadata === null ? '' : `"{""n"": ${r.metadata.n}}"`
+    lines.push(`${r.entity_id},${r.time},${float(r.value)},${float(r.value2)},${float(r.value3)},${float(r.value4)},${metadata}`)
+  }
+  return `${lines.join('\n')}\n`
+}
+
 /** What a table holding exactly `records` (last one wins per key) would digest to. */
 export function digestOf(records: readonly PlainRecord[]): Digest {
   const byKey = new Map<string, PlainRecord>()
