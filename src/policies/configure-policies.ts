@@ -1,12 +1,15 @@
-import { type SQL, sql } from 'drizzle-orm'
+import { getTableName, type SQL, sql } from 'drizzle-orm'
 import { readServerInfo } from '../catalog/read-server-info.ts'
 import { ErrorCodes, QueryError, TimescaleClientError } from '../errors.ts'
 import type { AnyPgDatabase } from '../internal/any-pg-database.ts'
 import { queryRows } from '../internal/query-rows.ts'
+import { timeSeriesData } from '../schema/time-series-data.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
 import { invalid } from '../validation/invalid.ts'
 import { AGGREGATE, type Policies, readPolicies } from './read-policies.ts'
 import { type PolicyOptions, validatePolicyOptions } from './validate-policy-options.ts'
+
+const TABLE = getTableName(timeSeriesData)
 
 /** What {@link configurePolicies} did. */
 export interface PolicyChanges {
@@ -61,27 +64,29 @@ export async function configurePolicies(db: AnyPgDatabase, options: PolicyOption
     return await db.transaction(async (tx) => {
       const before = await readPolicies(tx)
       const changed: PolicyChanges['changed'] = []
-      const table = 'time_series_data'
-
-      if (asked.retention !== undefined) {
-        const now = before.retention
-        if (!(await sameIntervals(tx, [now?.dropAfter ?? null], [asked.retention]))) {
-          if (now) await tx.execute(sql`select remove_retention_policy(${table}, if_exists => true)`)
-          if (asked.retention !== null) {
-            await addPolicy(tx, sql`select add_retention_policy(${table}, ${asked.retention}::interval) as id`, now?.scheduled)
-          }
-          changed.push('retention')
-        }
-      }
-      if (asked.compressAfter !== undefined) {
-        const now = before.compression
-        if (!(await sameIntervals(tx, [now?.compressAfter ?? null], [asked.compressAfter]))) {
-          if (now) await tx.execute(sql`select remove_compression_policy(${table}, if_exists => true)`)
-          if (asked.compressAfter !== null) {
-            await addPolicy(tx, sql`select add_compression_policy(${table}, ${asked.compressAfter}::interval) as id`, now?.scheduled)
-          }
-          changed.push('compression')
-        }
+      // Retention and compression: one policy each on the table, with one interval.
+      const onTable = [
+        {
+          name: 'retention' as const,
+          asked: asked.retention,
+          now: before.retention && { job: before.retention, interval: before.retention.dropAfter },
+          remove: sql`select remove_retention_policy(${TABLE}, if_exists => true)`,
+          add: (interval: string) => sql`select add_retention_policy(${TABLE}, ${interval}::interval) as id`,
+        },
+        {
+          name: 'compression' as const,
+          asked: asked.compressAfter,
+          now: before.compression && { job: before.compression, interval: before.compression.compressAfter },
+          remove: sql`select remove_compression_policy(${TABLE}, if_exists => true)`,
+          add: (interval: string) => sql`select add_compression_policy(${TABLE}, ${interval}::interval) as id`,
+        },
+      ]
+      for (const policy of onTable) {
+        if (policy.asked === undefined) continue
+        if (await sameIntervals(tx, [policy.now?.interval ?? null], [policy.asked])) continue
+        if (policy.now) await tx.execute(policy.remove)
+        if (policy.asked !== null) await addPolicy(tx, policy.add(policy.asked), policy.now?.job.scheduled)
+        changed.push(policy.name)
       }
       if (asked.refresh !== undefined) {
         const now = before.refresh
