@@ -1,0 +1,61 @@
+import { type SQL, sql } from 'drizzle-orm'
+import type { ContinuousAggregateSpec, RefreshPolicy } from '../continuous-aggregate.ts'
+import { regclassText } from '../identifier.ts'
+import { tslOnly } from './tsl-only.ts'
+
+const viewName = (spec: ContinuousAggregateSpec) => sql.raw(`"${spec.schema}"."${spec.name}"`)
+const what = (spec: ContinuousAggregateSpec) => `the continuous aggregate ${spec.schema}.${spec.name}`
+
+/**
+ * `CREATE MATERIALIZED VIEW ... WITH (timescaledb.continuous) ... WITH NO DATA` and its refresh
+ * policy. `WITH NO DATA` because drizzle-kit runs a migration in one transaction and a refresh
+ * cannot run inside one: the policy (or `CALL refresh_continuous_aggregate`) fills it.
+ *
+ * @see https://docs.timescale.com/api/latest/continuous-aggregates/create_materialized_view/
+ */
+export function createAggregateSql(spec: ContinuousAggregateSpec): SQL {
+  // The names passed checkIdentifier; the definition is SQL text the declaration rendered.
+  const view = sql.raw(`CREATE MATERIALIZED VIEW IF NOT EXISTS "${spec.schema}"."${spec.name}"
+    WITH (timescaledb.continuous, timescaledb.materialized_only = ${spec.materializedOnly ? 'true' : 'false'}) AS
+    ${spec.definition}
+    WITH NO DATA`)
+  return tslOnly(what(spec), sql`  EXECUTE $view$
+    ${view}
+  $view$;${addPolicy(spec, spec.refresh)}`)
+}
+
+/** `DROP MATERIALIZED VIEW IF EXISTS`: its materialized rows go with it. */
+export function dropAggregateSql(spec: ContinuousAggregateSpec): SQL {
+  return sql`DROP MATERIALIZED VIEW IF EXISTS ${viewName(spec)}`
+}
+
+/** Real-time on or off: `timescaledb.materialized_only`. */
+export function materializedOnlySql(spec: ContinuousAggregateSpec): SQL {
+  return tslOnly(
+    what(spec),
+    sql`  ALTER MATERIALIZED VIEW ${viewName(spec)} SET (timescaledb.materialized_only = ${sql.raw(spec.materializedOnly ? 'true' : 'false')});`,
+  )
+}
+
+/**
+ * The refresh policy, replaced: removed, then added when set. Idempotent.
+ *
+ * @see https://docs.timescale.com/api/latest/continuous-aggregates/add_continuous_aggregate_policy/
+ */
+export function refreshPolicySql(spec: ContinuousAggregateSpec): SQL {
+  return tslOnly(
+    what(spec),
+    sql`  PERFORM remove_continuous_aggregate_policy(${regclassText(spec)}, if_exists => TRUE);${addPolicy(spec, spec.refresh)}`,
+  )
+}
+
+function addPolicy(spec: ContinuousAggregateSpec, refresh: RefreshPolicy | null): SQL {
+  if (refresh === null) return sql``
+  const start = refresh.startOffset === null ? sql.raw('NULL') : sql`INTERVAL ${refresh.startOffset}`
+  return sql`
+  PERFORM add_continuous_aggregate_policy(${regclassText(spec)},
+    start_offset => ${start},
+    end_offset => INTERVAL ${refresh.endOffset},
+    schedule_interval => INTERVAL ${refresh.every},
+    if_not_exists => TRUE);`
+}

@@ -1,0 +1,42 @@
+import { type SQL, sql } from 'drizzle-orm'
+import type { HypertableSpec } from '../hypertable.ts'
+import { regclassText } from '../identifier.ts'
+
+/**
+ * `create_hypertable` with the time dimension and its chunk interval (`migrate_data`: a table
+ * that already has rows is converted), then `add_dimension` for each hash dimension. Idempotent.
+ *
+ * @see https://docs.timescale.com/api/latest/hypertable/create_hypertable/
+ * @see https://docs.timescale.com/api/latest/hypertable/add_dimension/
+ */
+export function createHypertableSql(spec: HypertableSpec): SQL[] {
+  const table = regclassText(spec)
+  const indexes = sql.raw(spec.createDefaultIndexes ? 'TRUE' : 'FALSE')
+  return [
+    sql`SELECT create_hypertable(${table}, by_range(${spec.time}, INTERVAL ${spec.chunkInterval}), create_default_indexes => ${indexes}, if_not_exists => TRUE, migrate_data => TRUE)`,
+    ...spec.dimensions.map((d) => addDimensionSql(spec, d)),
+  ]
+}
+
+/** `add_dimension` of a hash dimension (TimescaleDB refuses it on a hypertable that has rows). */
+export function addDimensionSql(spec: HypertableSpec, dimension: { column: string; partitions: number }): SQL {
+  return sql`SELECT add_dimension(${regclassText(spec)}, by_hash(${dimension.column}, ${dimension.partitions}), if_not_exists => TRUE)`
+}
+
+/**
+ * `set_chunk_time_interval`: chunks created from now on have the new interval; existing ones keep theirs.
+ *
+ * @see https://docs.timescale.com/api/latest/hypertable/set_chunk_time_interval/
+ */
+export function setChunkIntervalSql(spec: HypertableSpec): SQL {
+  return sql`SELECT set_chunk_time_interval(${regclassText(spec)}, INTERVAL ${spec.chunkInterval})`
+}
+
+/**
+ * `set_number_partitions` of a hash dimension, for chunks created from now on.
+ *
+ * @see https://docs.timescale.com/api/latest/hypertable/set_number_partitions/
+ */
+export function setPartitionsSql(spec: HypertableSpec, dimension: { column: string; partitions: number }): SQL {
+  return sql`SELECT set_number_partitions(${regclassText(spec)}, ${dimension.partitions}, ${dimension.column})`
+}

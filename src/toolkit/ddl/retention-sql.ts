@@ -1,0 +1,16 @@
+import { type SQL, sql } from 'drizzle-orm'
+import type { HypertableSpec } from '../hypertable.ts'
+import { regclassText } from '../identifier.ts'
+import { tslOnly } from './tsl-only.ts'
+
+/**
+ * The retention policy (drop chunks older than `dropAfter`), replaced: removed, then added when
+ * set. Idempotent.
+ *
+ * @see https://docs.timescale.com/api/latest/data-retention/add_retention_policy/
+ */
+export function retentionPolicySql(spec: HypertableSpec, dropAfter: string | null): SQL {
+  const table = regclassText(spec)
+  const add = dropAfter === null ? sql`` : sql`\n  PERFORM add_retention_policy(${table}, drop_after => INTERVAL ${dropAfter}, if_not_exists => TRUE);`
+  return tslOnly(`the retention policy of ${spec.schema}.${spec.name}`, sql`  PERFORM remove_retention_policy(${table}, if_exists => TRUE);${add}`)
+}

@@ -1,0 +1,97 @@
+import { is, type SQL } from 'drizzle-orm'
+import { PgColumn } from 'drizzle-orm/pg-core'
+import { invalid } from '../validation/invalid.ts'
+
+/** The aggregate functions a continuous aggregate can roll up exactly to a coarser bucket. */
+export type MeasureKind = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'first' | 'last' | 'sql'
+
+/**
+ * One column of a continuous aggregate: an aggregate of a column of the hypertable. `TData` is
+ * its TypeScript type in the aggregate's `view`.
+ */
+export interface Measure<TData = unknown, TNotNull extends boolean = boolean> {
+  readonly kind: MeasureKind
+  /** The hypertable's column, or `null` for `count()` (all rows) and `sql` measures. */
+  readonly column: PgColumn | null
+  /** Its SQL type in the view. */
+  readonly sqlType: string
+  readonly notNull: TNotNull
+  /** Decodes a driver value (numbers of `count`, `sum`, `avg` come as text from some drivers). */
+  readonly decode: (value: unknown) => TData
+  /** For `sql` measures: the aggregate expression. */
+  readonly expression?: SQL
+}
+
+type DataOf<C extends PgColumn> = C['_']['data']
+const toNumber = (value: unknown): number => (typeof value === 'number' ? value : Number(value))
+
+function columnOf(column: unknown, what: string): PgColumn {
+  if (!is(column, PgColumn)) throw invalid('measures', `${what}() takes a column of the hypertable (a Drizzle column object)`)
+  return column
+}
+const numericResult = (column: PgColumn): string => (/^(double|real)/.test(column.getSQLType()) ? 'double precision' : 'numeric')
+
+/**
+ * `count(*)`, or `count(column)` (its non-null values). Rolled up as a sum.
+ *
+ * @example
+ * ```ts
+ * measures: { readings: count(), with_temperature: count(readings.temperature) }
+ * ```
+ */
+export function count(column?: PgColumn): Measure<number, true> {
+  return { kind: 'count', column: column === undefined ? null : columnOf(column, 'count'), sqlType: 'bigint', notNull: true, decode: toNumber }
+}
+
+/** `sum(column)`, rolled up as a sum. */
+export function sum<C extends PgColumn>(column: C): Measure<number, false> {
+  const c = columnOf(column, 'sum')
+  return { kind: 'sum', column: c, sqlType: numericResult(c), notNull: false, decode: toNumber }
+}
+
+/**
+ * `avg(column)`. An average of averages is not an average: a coarser aggregate on this one
+ * rolls it up from `sum(column)` and `count(column)`, which must be measures here too.
+ */
+export function avg<C extends PgColumn>(column: C): Measure<number, false> {
+  const c = columnOf(column, 'avg')
+  return { kind: 'avg', column: c, sqlType: numericResult(c), notNull: false, decode: toNumber }
+}
+
+/** `min(column)`, rolled up as the minimum. */
+export function min<C extends PgColumn>(column: C): Measure<DataOf<C>, false> {
+  const c = columnOf(column, 'min')
+  return { kind: 'min', column: c, sqlType: c.getSQLType(), notNull: false, decode: (v) => c.mapFromDriverValue(v) as DataOf<C> }
+}
+
+/** `max(column)`, rolled up as the maximum. */
+export function max<C extends PgColumn>(column: C): Measure<DataOf<C>, false> {
+  const c = columnOf(column, 'max')
+  return { kind: 'max', column: c, sqlType: c.getSQLType(), notNull: false, decode: (v) => c.mapFromDriverValue(v) as DataOf<C> }
+}
+
+/** TimescaleDB's `first(column, time)`: the value at the earliest time of the bucket. */
+export function first<C extends PgColumn>(column: C): Measure<DataOf<C>, false> {
+  const c = columnOf(column, 'first')
+  return { kind: 'first', column: c, sqlType: c.getSQLType(), notNull: false, decode: (v) => c.mapFromDriverValue(v) as DataOf<C> }
+}
+
+/** TimescaleDB's `last(column, time)`: the value at the latest time of the bucket. */
+export function last<C extends PgColumn>(column: C): Measure<DataOf<C>, false> {
+  const c = columnOf(column, 'last')
+  return { kind: 'last', column: c, sqlType: c.getSQLType(), notNull: false, decode: (v) => c.mapFromDriverValue(v) as DataOf<C> }
+}
+
+/**
+ * Any aggregate expression written with Drizzle's `sql` over the hypertable's columns, with its
+ * SQL type. It cannot be rolled up: a coarser aggregate on this one refuses it.
+ *
+ * @example
+ * ```ts
+ * measures: { p95: aggregateSql<number>(sql`percentile_cont(0.95) within group (order by ${readings.temperature})`, 'double precision') }
+ * ```
+ */
+export function aggregateSql<TData = unknown>(expression: SQL, sqlType: string, decode?: (value: unknown) => TData): Measure<TData, false> {
+  if (!/^[a-z][a-z0-9 ()[\],_]*$/i.test(sqlType)) throw invalid('measures', `aggregateSql() needs a SQL type name such as 'double precision'`)
+  return { kind: 'sql', column: null, sqlType, notNull: false, decode: decode ?? ((v) => v as TData), expression }
+}
