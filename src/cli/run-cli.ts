@@ -1,6 +1,8 @@
 import packageJson from '../../package.json' with { type: 'json' }
 import type { CliContext, Command } from './cli-context.ts'
 import { cliErrorLine, InterruptedError } from './cli-error-line.ts'
+import { checkCommand } from './commands/check.ts'
+import { generateCommand } from './commands/generate.ts'
 import { grantsCommand } from './commands/grants.ts'
 import { importCommand } from './commands/import.ts'
 import { migrateCommand } from './commands/migrate.ts'
@@ -14,6 +16,8 @@ import { ExitCode, UsageError } from './usage-error.ts'
 /** Every command, in the order of the help. */
 export const COMMANDS: readonly Command[] = [
   migrateCommand,
+  generateCommand,
+  checkCommand,
   statusCommand,
   policiesCommand,
   grantsCommand,
@@ -40,7 +44,7 @@ Options of every command:
   -h, --help        the command's help
 
 Exit codes: 0 done, 1 failed, 2 usage error, 3 import done but some rows rejected,
-4 status --check found a problem, 130 interrupted.
+4 status --check or check found a problem, 130 interrupted.
 Run 'drizzle-timescale <command> --help' for a command's options.
 `
 

@@ -196,7 +196,8 @@ export function continuousAggregate<
     fromSql = sql`${root.table}`
   } else {
     checkMultiple(bucket, validateInterval(from.spec.bucket), from.spec.name)
-    if ((timeZone ?? null) !== from.spec.timeZone) throw invalid('timeZone', `must be the time zone of ${from.spec.name} (${from.spec.timeZone ?? 'UTC'})`)
+    if ((timeZone ?? null) !== from.spec.timeZone)
+      throw invalid('timeZone', `must be the time zone of ${from.spec.name} (${from.spec.timeZone ?? 'UTC'})`)
     selectList = [
       sql`${bucketSql(bucket.text, sql`${sql.identifier(from.spec.bucketColumn)}`, timeZone)} AS ${sql.identifier(bucketColumn)}`,
       ...group.map((g) => sql`${sql.identifier(g.column.name)}`),
@@ -204,7 +205,12 @@ export function continuousAggregate<
     ]
     fromSql = sql`${sql.identifier(from.spec.schema)}.${sql.identifier(from.spec.name)}`
   }
-  const groupBy = sql.raw(selectList.slice(0, 1 + group.length).map((_, i) => String(i + 1)).join(', '))
+  const groupBy = sql.raw(
+    selectList
+      .slice(0, 1 + group.length)
+      .map((_, i) => String(i + 1))
+      .join(', '),
+  )
   const definition = sqlText(sql`SELECT ${sql.join(selectList, sql`, `)} FROM ${fromSql} GROUP BY ${groupBy}`)
   const refresh = options.refresh ? checkRefresh(options.refresh, bucket) : null
 
@@ -212,9 +218,12 @@ export function continuousAggregate<
   const builders: Record<string, PgColumnBuilderBase> = {
     [bucketColumn]: viewColumn(bucketColumn, timeColumn.getSQLType(), (v) => timeColumn.mapFromDriverValue(v), true),
   }
-  for (const g of group) builders[g.key] = viewColumn(g.column.name, g.column.getSQLType(), (v) => g.column.mapFromDriverValue(v), g.column.notNull)
+  for (const g of group)
+    builders[g.key] = viewColumn(g.column.name, g.column.getSQLType(), (v) => g.column.mapFromDriverValue(v), g.column.notNull)
   for (const [n, m] of measureEntries) builders[n] = viewColumn(n, m.sqlType, m.decode, m.notNull)
-  const view = (schema === 'public' ? pgMaterializedView(viewName, builders) : pgSchema(schema).materializedView(viewName, builders)).existing()
+  const view = (
+    schema === 'public' ? pgMaterializedView(viewName, builders) : pgSchema(schema).materializedView(viewName, builders)
+  ).existing()
 
   return {
     [DECLARATION]: 'continuousAggregate',
@@ -276,7 +285,10 @@ function checkRefresh(refresh: RefreshPolicy, bucket: ReturnType<typeof validate
   const start = validateInterval(refresh.startOffset, 'refresh.startOffset')
   const window = minimumMicroseconds(start) - minimumMicroseconds(end)
   if (start.months === 0 && bucket.months === 0 && window < 2 * minimumMicroseconds(bucket)) {
-    throw invalid('refresh.startOffset', `must be at least two buckets (${bucket.text}) before refresh.endOffset: TimescaleDB refuses a shorter window`)
+    throw invalid(
+      'refresh.startOffset',
+      `must be at least two buckets (${bucket.text}) before refresh.endOffset: TimescaleDB refuses a shorter window`,
+    )
   }
   return { startOffset: start.text, endOffset: end.text, every }
 }

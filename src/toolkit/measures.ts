@@ -40,7 +40,13 @@ const numericResult = (column: PgColumn): string => (/^(double|real)/.test(colum
  * ```
  */
 export function count(column?: PgColumn): Measure<number, true> {
-  return { kind: 'count', column: column === undefined ? null : columnOf(column, 'count'), sqlType: 'bigint', notNull: true, decode: toNumber }
+  return {
+    kind: 'count',
+    column: column === undefined ? null : columnOf(column, 'count'),
+    sqlType: 'bigint',
+    notNull: true,
+    decode: toNumber,
+  }
 }
 
 /** `sum(column)`, rolled up as a sum. */
@@ -92,6 +98,7 @@ export function last<C extends PgColumn>(column: C): Measure<DataOf<C>, false> {
  * ```
  */
 export function aggregateSql<TData = unknown>(expression: SQL, sqlType: string, decode?: (value: unknown) => TData): Measure<TData, false> {
-  if (!/^[a-z][a-z0-9 ()[\],_]*$/i.test(sqlType)) throw invalid('measures', `aggregateSql() needs a SQL type name such as 'double precision'`)
+  if (!/^[a-z][a-z0-9 ()[\],_]*$/i.test(sqlType))
+    throw invalid('measures', `aggregateSql() needs a SQL type name such as 'double precision'`)
   return { kind: 'sql', column: null, sqlType, notNull: false, decode: decode ?? ((v) => v as TData), expression }
 }

@@ -106,8 +106,13 @@ function hypertableChanges(key: string, old: HypertableSpec, spec: HypertableSpe
   }
   for (const d of spec.dimensions) {
     const was = old.dimensions.find((o) => o.column === d.column)
-    if (!was) step(`${key}: ${d.partitions} hash partitions on ${d.column} (TimescaleDB refuses this while the table has rows)`, addDimensionSql(spec, d))
-    else if (was.partitions !== d.partitions) step(`${key}: ${d.partitions} hash partitions on ${d.column} for new chunks`, setPartitionsSql(spec, d))
+    if (!was)
+      step(
+        `${key}: ${d.partitions} hash partitions on ${d.column} (TimescaleDB refuses this while the table has rows)`,
+        addDimensionSql(spec, d),
+      )
+    else if (was.partitions !== d.partitions)
+      step(`${key}: ${d.partitions} hash partitions on ${d.column} for new chunks`, setPartitionsSql(spec, d))
   }
   if (!old.compression && spec.compression) compressionSteps(key, spec, step)
   else if (old.compression && !spec.compression) step(`${key}: columnstore off and its policy removed`, disableColumnstoreSql(spec))
@@ -120,7 +125,10 @@ function hypertableChanges(key: string, old: HypertableSpec, spec: HypertableSpe
     }
   }
   if (old.retention !== spec.retention) {
-    step(`${key}: ${spec.retention ? `chunks older than ${spec.retention} are dropped` : 'retention policy removed'}`, retentionPolicySql(spec, spec.retention))
+    step(
+      `${key}: ${spec.retention ? `chunks older than ${spec.retention} are dropped` : 'retention policy removed'}`,
+      retentionPolicySql(spec, spec.retention),
+    )
   }
 }
 

@@ -1,5 +1,5 @@
-import { sqlText } from './sql-text.ts'
 import type { MigrationPlan } from './plan-migration.ts'
+import { sqlText } from './sql-text.ts'
 
 /** drizzle-kit's separator of statements in a migration file. */
 export const STATEMENT_BREAKPOINT = '--> statement-breakpoint'

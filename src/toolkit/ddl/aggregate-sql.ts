@@ -19,9 +19,12 @@ export function createAggregateSql(spec: ContinuousAggregateSpec): SQL {
     WITH (timescaledb.continuous, timescaledb.materialized_only = ${spec.materializedOnly ? 'true' : 'false'}) AS
     ${spec.definition}
     WITH NO DATA`)
-  return tslOnly(what(spec), sql`  EXECUTE $view$
+  return tslOnly(
+    what(spec),
+    sql`  EXECUTE $view$
     ${view}
-  $view$;${addPolicy(spec, spec.refresh)}`)
+  $view$;${addPolicy(spec, spec.refresh)}`,
+  )
 }
 
 /** `DROP MATERIALIZED VIEW IF EXISTS`: its materialized rows go with it. */

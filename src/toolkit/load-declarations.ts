@@ -1,0 +1,47 @@
+import { existsSync } from 'node:fs'
+import { isAbsolute, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { ErrorCodes, MigrationError } from '../errors.ts'
+import { stateOf, type TimescaleState } from './timescale-state.ts'
+
+/** Where the declarations and the migrations are: drizzle-kit's `schema` and `out`. */
+export interface ToolkitPaths {
+  /** Schema modules (files or glob patterns), as in drizzle.config.ts. */
+  schema: string[]
+  /** The migrations folder. */
+  out: string
+}
+
+/**
+ * Reads `schema` and `out` from a drizzle-kit config file (`drizzle.config.ts`), relative to the
+ * working directory as drizzle-kit reads them.
+ *
+ * @throws {MigrationError} no config file, or one without `schema`.
+ */
+export async function readDrizzleConfig(configPath: string, cwd = process.cwd()): Promise<ToolkitPaths> {
+  const path = isAbsolute(configPath) ? configPath : resolve(cwd, configPath)
+  if (!existsSync(path))
+    throw new MigrationError(`no drizzle-kit config at ${path} (pass --config, or --schema and --out)`, ErrorCodes.MIGRATION)
+  const mod = (await import(pathToFileURL(path).href)) as { default?: { schema?: string | string[]; out?: string } }
+  const config = mod.default ?? {}
+  if (config.schema === undefined) throw new MigrationError(`${path} has no schema`, ErrorCodes.MIGRATION)
+  return { schema: Array.isArray(config.schema) ? config.schema : [config.schema], out: config.out ?? 'drizzle' }
+}
+
+/**
+ * Imports the schema modules and collects the `hypertable()` and `continuousAggregate()`
+ * declarations among their exports.
+ */
+export async function loadDeclarations(schema: readonly string[], cwd = process.cwd()): Promise<TimescaleState> {
+  const files = new Set<string>()
+  for (const pattern of schema) {
+    if (/[*?[{]/.test(pattern)) for (const f of new Bun.Glob(pattern).scanSync({ cwd, absolute: true })) files.add(f)
+    else files.add(resolve(cwd, pattern))
+  }
+  const values: unknown[] = []
+  for (const file of [...files].sort()) {
+    if (!existsSync(file)) throw new MigrationError(`schema module ${file} does not exist`, ErrorCodes.MIGRATION)
+    values.push(...Object.values((await import(pathToFileURL(file).href)) as Record<string, unknown>))
+  }
+  return stateOf(values)
+}
