@@ -79,7 +79,12 @@ export async function checkDrift(db: AnyPgDatabase, state: TimescaleState): Prom
       differ(key, 'order by', list(spec.compression.orderBy), list(live.compression.orderBy))
     }
     const columnstore = jobOf('policy_compression', key)
-    intervals.push({ object: key, what: 'columnstore after', declared: spec.compression?.after ?? null, actual: configText(columnstore?.config?.compress_after) })
+    intervals.push({
+      object: key,
+      what: 'columnstore after',
+      declared: spec.compression?.after ?? null,
+      actual: configText(columnstore?.config?.compress_after),
+    })
     const retention = jobOf('policy_retention', key)
     intervals.push({ object: key, what: 'retention', declared: spec.retention, actual: configText(retention?.config?.drop_after) })
   }

@@ -48,7 +48,7 @@ export interface ContinuousAggregateOptions<
   timeZone?: string
   /** Hypertable columns to group by, besides the bucket (on an aggregate: among its own). */
   groupBy?: readonly TGroup[]
-  /** The aggregate columns, by name: `{ avg_temp: avg(readings.temperature), readings: count() }`. */
+  /** The aggregate columns, by name: `{ avg_temp: measure.avg(readings.temperature), readings: count() }`. */
   measures: TMeasures
   /** Real-time: rows newer than the last refresh are aggregated at query time. Default `false` (TimescaleDB's). */
   realTime?: boolean
@@ -126,17 +126,17 @@ export interface ContinuousAggregate<
  *   bucket: '1 hour',
  *   groupBy: ['deviceId'],
  *   measures: {
- *     avg_temp: avg(readings.temperature),
- *     sum_temp: sum(readings.temperature),
- *     n_temp: count(readings.temperature),
- *     max_temp: max(readings.temperature),
+ *     avg_temp: measure.avg(readings.temperature),
+ *     sum_temp: measure.sum(readings.temperature),
+ *     n_temp: measure.count(readings.temperature),
+ *     max_temp: measure.max(readings.temperature),
  *   },
  *   realTime: true,
  *   refresh: { startOffset: '3 hours', endOffset: '1 hour', every: '30 minutes' },
  * })
  * export const daily = continuousAggregate('device_readings_daily', {
  *   from: hourly, bucket: '1 day', groupBy: ['deviceId'],
- *   measures: { avg_temp: avg(readings.temperature), max_temp: max(readings.temperature) },
+ *   measures: { avg_temp: measure.avg(readings.temperature), max_temp: measure.max(readings.temperature) },
  * })
  * const rows = await db.select().from(daily.view).where(eq(daily.view.deviceId, 'd-1'))
  * ```

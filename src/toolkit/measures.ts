@@ -36,7 +36,7 @@ const numericResult = (column: PgColumn): string => (/^(double|real)/.test(colum
  *
  * @example
  * ```ts
- * measures: { readings: count(), with_temperature: count(readings.temperature) }
+ * measures: { readings: measure.count(), with_temperature: measure.count(readings.temperature) }
  * ```
  */
 export function count(column?: PgColumn): Measure<number, true> {
@@ -89,12 +89,27 @@ export function last<C extends PgColumn>(column: C): Measure<DataOf<C>, false> {
 }
 
 /**
+ * The aggregate columns of a continuous aggregate, by function: `measure.avg(readings.temperature)`.
+ * (A namespace, so they do not clash with drizzle-orm's `avg`, `count`, ... of a query.)
+ */
+export const measure = {
+  count: (column?: PgColumn) => count(column),
+  sum: <C extends PgColumn>(column: C) => sum(column),
+  avg: <C extends PgColumn>(column: C) => avg(column),
+  min: <C extends PgColumn>(column: C) => min(column),
+  max: <C extends PgColumn>(column: C) => max(column),
+  first: <C extends PgColumn>(column: C) => first(column),
+  last: <C extends PgColumn>(column: C) => last(column),
+  sql: <TData = unknown>(expression: SQL, sqlType: string, decode?: (value: unknown) => TData) => aggregateSql(expression, sqlType, decode),
+} as const
+
+/**
  * Any aggregate expression written with Drizzle's `sql` over the hypertable's columns, with its
  * SQL type. It cannot be rolled up: a coarser aggregate on this one refuses it.
  *
  * @example
  * ```ts
- * measures: { p95: aggregateSql<number>(sql`percentile_cont(0.95) within group (order by ${readings.temperature})`, 'double precision') }
+ * measures: { p95: measure.sql<number>(sql`percentile_cont(0.95) within group (order by ${readings.temperature})`, 'double precision') }
  * ```
  */
 export function aggregateSql<TData = unknown>(expression: SQL, sqlType: string, decode?: (value: unknown) => TData): Measure<TData, false> {

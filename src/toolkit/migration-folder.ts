@@ -3,8 +3,8 @@ import { join } from 'node:path'
 import { ErrorCodes, MigrationError } from '../errors.ts'
 import { EMPTY_STATE, type TimescaleState } from './timescale-state.ts'
 
-/** The toolkit's snapshot, beside drizzle-kit's in the migrations folder's `meta/`. */
-export const SNAPSHOT_FILE = 'drizzle-timescale.json'
+/** The toolkit's snapshot, beside drizzle-kit's in `meta/`: drizzle-kit reads every file there as one of its own snapshots except those starting with `_` (like its `_journal.json`). */
+export const SNAPSHOT_FILE = '_drizzle-timescale.json'
 
 interface Journal {
   version: string

@@ -71,7 +71,7 @@ export function planMigration(previous: TimescaleState, next: TimescaleState): M
       step(`${key} becomes a hypertable: chunks of ${spec.chunkInterval} on ${spec.time}`, create as SQL)
       spec.dimensions.forEach((d, i) => step(`${key}: ${d.partitions} hash partitions on ${d.column}`, dimensions[i] as SQL))
       if (spec.compression) compressionSteps(key, spec, step)
-      if (spec.retention) step(`${key}: chunks older than ${spec.retention} are dropped`, retentionPolicySql(spec, spec.retention))
+      if (spec.retention) step(`${key}: chunks older than ${spec.retention} are dropped`, retentionPolicySql(spec, spec.retention, false))
     }
   }
   for (const key of Object.keys(previous.hypertables)) {
@@ -135,7 +135,7 @@ function hypertableChanges(key: string, old: HypertableSpec, spec: HypertableSpe
 function compressionSteps(key: string, spec: HypertableSpec, step: (c: string, s: SQL) => void): void {
   const compression = spec.compression as NonNullable<HypertableSpec['compression']>
   step(`${key}: columnstore ${settingsLine(spec)}`, enableColumnstoreSql(spec, compression))
-  if (compression.after) step(`${key}: ${afterLine(compression.after)}`, columnstorePolicySql(spec, compression.after))
+  if (compression.after) step(`${key}: ${afterLine(compression.after)}`, columnstorePolicySql(spec, compression.after, false))
 }
 
 const settingsLine = (spec: HypertableSpec) =>

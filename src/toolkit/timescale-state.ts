@@ -5,7 +5,7 @@ import type { Hypertable, HypertableSpec } from './hypertable.ts'
 
 /**
  * Everything the declarations say about the database, by `schema.name`: what `generate` keeps in
- * its snapshot (`meta/drizzle-timescale.json`) and compares with on the next run.
+ * its snapshot (`meta/_drizzle-timescale.json`) and compares with on the next run.
  */
 export interface TimescaleState {
   version: 1

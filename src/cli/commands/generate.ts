@@ -8,7 +8,7 @@ const HELP = `Usage: drizzle-timescale generate [--config drizzle.config.ts] [--
 
 Writes a drizzle-kit custom migration for the hypertables and continuous aggregates declared
 with hypertable() and continuousAggregate() in the schema modules: only what changed since the
-last generate (kept in <out>/meta/drizzle-timescale.json). Run drizzle-kit generate first (it
+last generate (kept in <out>/meta/_drizzle-timescale.json). Run drizzle-kit generate first (it
 creates the tables), then this, then drizzle-kit migrate. Needs no database.
 
 Options:

@@ -40,12 +40,12 @@ export function disableColumnstoreSql(spec: HypertableSpec): SQL {
 }
 
 /**
- * The columnstore policy (compress chunks older than `after`), replaced: removed, then added
- * when `after` is set. Idempotent.
+ * The columnstore policy (compress chunks older than `after`): with `replace`, the old one is
+ * removed first (a change); without, it is only added (a new hypertable). Idempotent.
  *
  * @see https://docs.timescale.com/api/latest/hypercore/add_columnstore_policy/
  */
-export function columnstorePolicySql(spec: HypertableSpec, after: string | null): SQL {
+export function columnstorePolicySql(spec: HypertableSpec, after: string | null, replace = true): SQL {
   const table = regclassText(spec)
   const add = (current: boolean) =>
     after === null
@@ -56,8 +56,8 @@ export function columnstorePolicySql(spec: HypertableSpec, after: string | null)
   return tslOnly(
     `the columnstore policy of ${spec.schema}.${spec.name}`,
     byColumnstoreVersion(
-      sql`    CALL remove_columnstore_policy(${table}, if_exists => TRUE);${add(true)}`,
-      sql`    PERFORM remove_compression_policy(${table}, if_exists => TRUE);${add(false)}`,
+      replace ? sql`    CALL remove_columnstore_policy(${table}, if_exists => TRUE);${add(true)}` : add(true),
+      replace ? sql`    PERFORM remove_compression_policy(${table}, if_exists => TRUE);${add(false)}` : add(false),
     ),
   )
 }

@@ -4,12 +4,12 @@ import { regclassText } from '../identifier.ts'
 import { tslOnly } from './tsl-only.ts'
 
 /**
- * The retention policy (drop chunks older than `dropAfter`), replaced: removed, then added when
- * set. Idempotent.
+ * The retention policy (drop chunks older than `dropAfter`): with `replace`, the old one is
+ * removed first (a change); without, it is only added (a new hypertable). Idempotent.
  *
  * @see https://docs.timescale.com/api/latest/data-retention/add_retention_policy/
  */
-export function retentionPolicySql(spec: HypertableSpec, dropAfter: string | null): SQL {
+export function retentionPolicySql(spec: HypertableSpec, dropAfter: string | null, replace = true): SQL {
   const table = regclassText(spec)
   const add =
     dropAfter === null
