@@ -2,6 +2,7 @@ import { invalid } from '../validation/invalid.ts'
 
 // PostgreSQL's limit (NAMEDATALEN - 1); longer names are silently truncated by the server.
 const MAX_IDENTIFIER_BYTES = 63
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it refuses
 const UNSAFE = /[\u0000-\u001f"]/
 
 /**

@@ -69,7 +69,7 @@ export function planMigration(previous: TimescaleState, next: TimescaleState): M
     else {
       const [create, ...dimensions] = createHypertableSql(spec)
       step(`${key} becomes a hypertable: chunks of ${spec.chunkInterval} on ${spec.time}`, create as SQL)
-      spec.dimensions.forEach((d, i) => step(`${key}: ${d.partitions} hash partitions on ${d.column}`, dimensions[i] as SQL))
+      for (const [i, d] of spec.dimensions.entries()) step(`${key}: ${d.partitions} hash partitions on ${d.column}`, dimensions[i] as SQL)
       if (spec.compression) compressionSteps(key, spec, step)
       if (spec.retention) step(`${key}: chunks older than ${spec.retention} are dropped`, retentionPolicySql(spec, spec.retention, false))
     }

@@ -38,9 +38,11 @@ export function stateOf(values: Iterable<unknown>): TimescaleState {
     into[key] = spec
   }
   const visit = (d: Hypertable | ContinuousAggregate): void => {
-    if (d[DECLARATION] === 'hypertable') return put(hypertables, d.key, d.spec)
-    visit(d.from) // the source first: dependency order
-    put(aggregates, d.key, d.spec)
+    if (d[DECLARATION] === 'hypertable') put(hypertables, d.key, d.spec)
+    else {
+      visit(d.from) // the source first: dependency order
+      put(aggregates, d.key, d.spec)
+    }
   }
   for (const value of values) if (isDeclaration(value)) visit(value as Hypertable | ContinuousAggregate)
   return { version: 1, hypertables, aggregates }

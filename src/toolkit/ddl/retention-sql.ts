@@ -11,12 +11,9 @@ import { tslOnly } from './tsl-only.ts'
  */
 export function retentionPolicySql(spec: HypertableSpec, dropAfter: string | null, replace = true): SQL {
   const table = regclassText(spec)
-  const add =
-    dropAfter === null
-      ? sql``
-      : sql`\n  PERFORM add_retention_policy(${table}, drop_after => INTERVAL ${dropAfter}, if_not_exists => TRUE);`
-  return tslOnly(
-    `the retention policy of ${spec.schema}.${spec.name}`,
-    sql`  PERFORM remove_retention_policy(${table}, if_exists => TRUE);${add}`,
-  )
+  const steps: SQL[] = []
+  if (replace) steps.push(sql`  PERFORM remove_retention_policy(${table}, if_exists => TRUE);`)
+  if (dropAfter !== null)
+    steps.push(sql`  PERFORM add_retention_policy(${table}, drop_after => INTERVAL ${dropAfter}, if_not_exists => TRUE);`)
+  return tslOnly(`the retention policy of ${spec.schema}.${spec.name}`, sql.join(steps, sql`\n`))
 }
