@@ -39,7 +39,7 @@ export interface ContinuousAggregateOptions<
   TBucket extends string,
 > {
   /** The hypertable it aggregates, or a finer continuous aggregate (a hierarchical aggregate). */
-  from: Hypertable<TTable> | ContinuousAggregate<TTable>
+  from: Hypertable<TTable> | AnyContinuousAggregate<TTable>
   /** The bucket width: `'1 hour'`. On an aggregate, a multiple of its bucket. */
   bucket: string
   /** The bucket column's name. Default `bucket`. */
@@ -85,6 +85,15 @@ type AggregateColumns<TTable extends PgTable, TGroup extends ColumnKey<TTable>, 
   [K in Extract<keyof TMeasures, string>]: TMeasures[K] extends Measure<infer D, infer N> ? ViewColumn<D, N> : never
 }
 
+/** What a coarser aggregate needs of the finer one it reads (any aggregate of the same hypertable is one). */
+export interface AnyContinuousAggregate<TTable extends PgTable = PgTable> extends DeclarationBase {
+  readonly [DECLARATION]: 'continuousAggregate'
+  readonly root: Hypertable<TTable>
+  readonly from: Hypertable<TTable> | AnyContinuousAggregate<TTable>
+  readonly measures: Readonly<Record<string, Measure>>
+  readonly spec: ContinuousAggregateSpec
+}
+
 /** The typed view of an aggregate: query it with Drizzle like a table. */
 export type AggregateView<TName extends string, TColumns extends Record<string, PgColumnBuilderBase>> = PgMaterializedViewWithSelection<
   TName,
@@ -97,14 +106,7 @@ export interface ContinuousAggregate<
   TTable extends PgTable = PgTable,
   TName extends string = string,
   TColumns extends Record<string, PgColumnBuilderBase> = Record<string, PgColumnBuilderBase>,
-> extends DeclarationBase {
-  readonly [DECLARATION]: 'continuousAggregate'
-  /** The hypertable at the bottom. */
-  readonly root: Hypertable<TTable>
-  /** The declaration it reads (the hypertable, or a finer aggregate). */
-  readonly from: Hypertable<TTable> | ContinuousAggregate<TTable>
-  readonly measures: Readonly<Record<string, Measure>>
-  readonly spec: ContinuousAggregateSpec
+> extends AnyContinuousAggregate<TTable> {
   /** The aggregate as a Drizzle materialized view (`.existing()`: the migration creates it). */
   readonly view: AggregateView<TName, TColumns>
 }
@@ -152,7 +154,7 @@ export function continuousAggregate<
 >(
   name: TName,
   options: ContinuousAggregateOptions<TTable, TGroup, TMeasures, TBucket> & {
-    from: Hypertable<TTable, TTime> | ContinuousAggregate<TTable>
+    from: Hypertable<TTable, TTime> | AnyContinuousAggregate<TTable>
   },
 ): ContinuousAggregate<TTable, TName, AggregateColumns<TTable, TGroup, TMeasures, TBucket, Columns<TTable>[TTime]['_']['data']>> {
   const from = options.from

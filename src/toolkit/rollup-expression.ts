@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm'
 import { invalid } from '../validation/invalid.ts'
-import type { ContinuousAggregate } from './continuous-aggregate.ts'
+import type { AnyContinuousAggregate } from './continuous-aggregate.ts'
 import type { Measure } from './measures.ts'
 
 /**
@@ -11,7 +11,7 @@ import type { Measure } from './measures.ts'
  *
  * @throws {ValidationError} field `measures.<name>` when the finer level lacks what the rule needs.
  */
-export function rollupExpression(name: string, measure: Measure, from: ContinuousAggregate): SQL {
+export function rollupExpression(name: string, measure: Measure, from: AnyContinuousAggregate): SQL {
   const field = `measures.${name}`
   const finer = from.spec.name
   const column = measure.column

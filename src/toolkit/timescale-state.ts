@@ -1,5 +1,5 @@
 import { invalid } from '../validation/invalid.ts'
-import type { ContinuousAggregate, ContinuousAggregateSpec } from './continuous-aggregate.ts'
+import type { AnyContinuousAggregate, ContinuousAggregateSpec } from './continuous-aggregate.ts'
 import { DECLARATION, isDeclaration } from './declaration-brand.ts'
 import type { Hypertable, HypertableSpec } from './hypertable.ts'
 
@@ -37,13 +37,13 @@ export function stateOf(values: Iterable<unknown>): TimescaleState {
     }
     into[key] = spec
   }
-  const visit = (d: Hypertable | ContinuousAggregate): void => {
+  const visit = (d: Hypertable | AnyContinuousAggregate): void => {
     if (d[DECLARATION] === 'hypertable') put(hypertables, d.key, d.spec)
     else {
       visit(d.from) // the source first: dependency order
       put(aggregates, d.key, d.spec)
     }
   }
-  for (const value of values) if (isDeclaration(value)) visit(value as Hypertable | ContinuousAggregate)
+  for (const value of values) if (isDeclaration(value)) visit(value as Hypertable | AnyContinuousAggregate)
   return { version: 1, hypertables, aggregates }
 }
