@@ -203,7 +203,7 @@ export function continuousAggregate<
     selectList = [
       sql`${bucketSql(bucket.text, sql`${sql.identifier(from.spec.bucketColumn)}`, timeZone)} AS ${sql.identifier(bucketColumn)}`,
       ...group.map((g) => sql`${sql.identifier(g.column.name)}`),
-      ...measureEntries.map(([n, m]) => sql`${rollupExpression(n, m, from as AnyContinuousAggregate)} AS ${sql.identifier(n)}`),
+      ...measureEntries.map(([n, m]) => sql`${rollupExpression(n, m, from)} AS ${sql.identifier(n)}`),
     ]
     fromSql = sql`${sql.identifier(from.spec.schema)}.${sql.identifier(from.spec.name)}`
   }

@@ -1,4 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm'
+import type { PgTable } from 'drizzle-orm/pg-core'
 import { invalid } from '../validation/invalid.ts'
 import type { AnyContinuousAggregate } from './continuous-aggregate.ts'
 import type { Measure } from './measures.ts'
@@ -11,7 +12,7 @@ import type { Measure } from './measures.ts'
  *
  * @throws {ValidationError} field `measures.<name>` when the finer level lacks what the rule needs.
  */
-export function rollupExpression(name: string, measure: Measure, from: AnyContinuousAggregate): SQL {
+export function rollupExpression<T extends PgTable>(name: string, measure: Measure, from: AnyContinuousAggregate<T>): SQL {
   const field = `measures.${name}`
   const finer = from.spec.name
   const column = measure.column
