@@ -154,7 +154,10 @@ for (const target of targets) {
           from device_readings_hourly group by 1, 2 with no data`)
         const report = await checkDrift(db, await loadDeclarations([v2Schema]))
         // The same name, real-time setting and columns, another definition (and no refresh policy).
-        expect(report.drift.filter((d) => d.object === 'public.device_readings_daily').map((d) => d.what)).toEqual(['refresh policy', 'definition'])
+        expect(report.drift.filter((d) => d.object === 'public.device_readings_daily').map((d) => d.what)).toEqual([
+          'refresh policy',
+          'definition',
+        ])
       })
     }
   })
