@@ -13,7 +13,7 @@ export default defineConfig({
   // Keep push/pull away from TimescaleDB's schemas and from the package's tables and aggregate
   // (docs/drizzle-kit.md): without the tablesFilter, push offers to drop them.
   schemaFilter: ['public'],
-  tablesFilter: ['!entities', '!time_series_data', '!hourly_metrics'],
+  tablesFilter: ['!entities', '!time_series_data', '!hourly_metrics', '!meter_readings_hourly', '!meter_readings_daily'],
   strict: true,
   verbose: true,
 })

@@ -8,7 +8,7 @@ import {
   type TimeSeriesInsert,
 } from 'drizzle-timescale'
 import { hourlyMetrics, timeSeriesData } from 'drizzle-timescale/schema'
-import { devices, type NewDevice } from './schema.ts'
+import { devices, meterDaily, meterHourly, meterReadings, type NewDevice } from './schema.ts'
 
 /*
  * The app's queries: its own table (`devices`) with drizzle-timescale's typed tables and its
@@ -113,4 +113,32 @@ export async function latestBySite(db: AnyPgDatabase, site: string): Promise<Lat
     db,
     rows.map((row) => row.device_id),
   )
+}
+
+/** Records meter readings (upserts on `(meter_id, time)`): the app's own hypertable, written with Drizzle. */
+export async function recordMeterReadings(db: AnyPgDatabase, rows: (typeof meterReadings.$inferInsert)[]): Promise<void> {
+  await db
+    .insert(meterReadings)
+    .values(rows)
+    .onConflictDoUpdate({ target: [meterReadings.meterId, meterReadings.time], set: { kwh: sql`excluded.kwh` } })
+}
+
+/** A meter's days from the daily aggregate (rolled up from the hourly one), oldest first. */
+export function meterDays(db: AnyPgDatabase, meterId: string, range: TimeRange) {
+  const day = meterDaily.view
+  return db
+    .select()
+    .from(day)
+    .where(and(eq(day.meterId, meterId), gte(day.bucket, range.from), lt(day.bucket, range.to)))
+    .orderBy(asc(day.bucket))
+}
+
+/** A meter's hours from the hourly aggregate, oldest first. */
+export function meterHours(db: AnyPgDatabase, meterId: string, range: TimeRange) {
+  const hour = meterHourly.view
+  return db
+    .select({ hour: hour.bucket, total_kwh: hour.total_kwh, readings: hour.readings })
+    .from(hour)
+    .where(and(eq(hour.meterId, meterId), gte(hour.bucket, range.from), lt(hour.bucket, range.to)))
+    .orderBy(asc(hour.bucket))
 }

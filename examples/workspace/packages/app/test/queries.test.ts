@@ -40,7 +40,7 @@ describe('migrations', () => {
       select 'app', count(*)::int from drizzle.__drizzle_migrations`)
     expect(rows).toEqual([
       { table_name: 'package', n: 5 },
-      { table_name: 'app', n: 1 },
+      { table_name: 'app', n: 4 },
     ])
     const { rows: tables } = await tsdb.pglite.query<{ name: string }>(`select to_regclass('public.devices')::text as name`)
     expect(tables[0]?.name).toBe('devices')
