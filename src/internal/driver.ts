@@ -67,3 +67,9 @@ export function blobCopyClientOf(db: AnyPgDatabase): BlobCopyClient | undefined 
     ? (driver.client as BlobCopyClient)
     : undefined
 }
+
+/** The node-postgres Pool or Client behind `db`, or `undefined` for another driver and for a transaction. */
+export function nodePgClientOf(db: AnyPgDatabase): object | undefined {
+  const driver = driverOf(db)
+  return driver.name === 'node-postgres' && driver.client !== null && typeof driver.client === 'object' ? driver.client : undefined
+}

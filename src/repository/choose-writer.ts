@@ -1,15 +1,16 @@
 import type { AnyPgDatabase } from '../internal/any-pg-database.ts'
-import { blobCopyClientOf, postgresJsClientOf } from '../internal/driver.ts'
+import { blobCopyClientOf, nodePgClientOf, postgresJsClientOf } from '../internal/driver.ts'
 import type { ValidRecord } from '../validation/index.ts'
 import { blobCopyInsert } from './blob-copy-insert.ts'
 import { copyInsert } from './copy-insert.ts'
 import { beginGuarded, copyUpsert } from './copy-upsert.ts'
+import { type NodePgClient, nodePgCopyInsert } from './node-pg-copy.ts'
 import { unnestRecords } from './unnest-records.ts'
 
 /** How `insertManyRecords` writes the chunks (statements) of one transaction. */
 export interface Writer {
   /** Which path (for tests and messages). */
-  name: 'copy' | 'staging' | 'blob-copy' | 'unnest'
+  name: 'copy' | 'staging' | 'blob-copy' | 'pg-copy' | 'unnest'
   /** Every chunk, in one transaction: all or nothing. */
   all(chunks: readonly ValidRecord[][]): Promise<void>
   /**
@@ -28,9 +29,11 @@ export interface Writer {
  * | --- | --- | --- | --- |
  * | postgres.js pool | plain COPY, staging upsert on a conflict | staging upsert | unnest |
  * | PGlite | COPY from a Blob, unnest on a conflict | refused by validation | unnest |
+ * | node-postgres Pool or Client | plain COPY (pg-copy-streams), staging upsert on a conflict | staging upsert | unnest |
  * | a transaction, any other driver | unnest | refused by validation | unnest |
  *
- * unnest: one statement per chunk, several chunks in one transaction.
+ * unnest: one statement per chunk, several chunks in one transaction. node-postgres without
+ * pg-copy-streams installed (an optional dependency) takes unnest.
  */
 export function chooseWriter(db: AnyPgDatabase, method: 'auto' | 'copy' | 'unnest'): Writer {
   const pool = postgresJsClientOf(db)
@@ -53,6 +56,18 @@ export function chooseWriter(db: AnyPgDatabase, method: 'auto' | 'copy' | 'unnes
       name: method === 'copy' ? 'staging' : 'copy',
       all: (chunks) => write(pool, chunks),
       upsert: (chunks) => copyUpsert(pool, chunks),
+    }
+  }
+  const pg = nodePgClientOf(db) as NodePgClient | undefined
+  if (pg) {
+    return {
+      name: 'pg-copy',
+      all: async (chunks) => {
+        if (!(await nodePgCopyInsert(pg, chunks, method === 'copy'))) await unnestAll(chunks)
+      },
+      upsert: async (chunks) => {
+        if (!(await nodePgCopyInsert(pg, chunks, true))) await unnestAll(chunks)
+      },
     }
   }
   const blob = method === 'auto' ? blobCopyClientOf(db) : undefined

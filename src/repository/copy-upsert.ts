@@ -17,13 +17,13 @@ import { COPY_COLUMNS, upsertOnConflict } from './record-columns.ts'
 // Created once per connection (a temporary table lives as long as its session), emptied at
 // every commit. The check and the CREATE run inside the caller's transaction, so this also
 // works behind a transaction-mode pooler. A DO block avoids the NOTICE of CREATE ... IF NOT EXISTS.
-const ENSURE_STAGING = `do $$ begin
+export const ENSURE_STAGING = `do $$ begin
   if to_regclass('pg_temp.drizzle_timescale_staging') is null then
     create temporary table drizzle_timescale_staging (like time_series_data) on commit delete rows;
   end if;
 end $$`
 
-const UPSERT_FROM_STAGING = `insert into time_series_data (${COPY_COLUMNS})
+export const UPSERT_FROM_STAGING = `insert into time_series_data (${COPY_COLUMNS})
   select ${COPY_COLUMNS} from drizzle_timescale_staging ${new PgDialect().sqlToQuery(upsertOnConflict).sql}`
 
 /**

@@ -1,5 +1,5 @@
 import { BatchError } from '../errors.ts'
-import { driverOf, postgresJsClientOf } from '../internal/driver.ts'
+import { driverOf, nodePgClientOf, postgresJsClientOf } from '../internal/driver.ts'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
 import type { BatchResult, InsertManyOptions, TimeSeriesRecord } from '../types.ts'
@@ -62,9 +62,8 @@ export async function insertManyRecords(
   const started = performance.now()
   const { skipInvalid, chunkSize, method, parallel, atomic } = validateInsertManyOptions(options)
   const { inTransaction } = driverOf(db)
-  const pool = postgresJsClientOf(db)
-  if (method === 'copy' && !pool) {
-    throw invalid('method', "'copy' needs a postgres.js database (drizzle-orm/postgres-js), not a transaction or another driver")
+  if (method === 'copy' && !postgresJsClientOf(db) && !nodePgClientOf(db)) {
+    throw invalid('method', "'copy' needs a postgres.js or node-postgres database (not a transaction or another driver)")
   }
   if (parallel > 1 && inTransaction) throw invalid('parallel', 'must be 1 inside a transaction')
   const { valid, errors } = checkRecords(records)

@@ -1,0 +1,100 @@
+import { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
+import type { ValidRecord } from '../validation/index.ts'
+import { copyText } from './copy-text.ts'
+import { ENSURE_STAGING, UPSERT_FROM_STAGING } from './copy-upsert.ts'
+import { plainCopyFirst } from './plain-copy-first.ts'
+import { COPY_COLUMNS } from './record-columns.ts'
+
+/*
+ * The COPY path on node-postgres, through pg-copy-streams (the ecosystem's COPY for `pg`): a plain
+ * COPY of every chunk when every key is new, else COPY into the staging table and one upsert from
+ * it per chunk, in one transaction. The same two steps and fallback policy as on postgres.js
+ * (copy-insert.ts, copy-upsert.ts). pg-copy-streams is an optional dependency: without it,
+ * node-postgres takes the portable unnest path (choose-writer.ts).
+ * https://github.com/brianc/node-pg-copy-streams
+ */
+
+/** A `pg` Pool or Client: what `drizzle-orm/node-postgres` holds as `$client`. */
+export interface NodePgClient {
+  query(text: string): Promise<unknown>
+  // biome-ignore lint/suspicious/noExplicitAny: pg's overloads take a Submittable (the COPY stream)
+  query(stream: any): any
+  connect?: () => Promise<NodePgConnection>
+}
+interface NodePgConnection extends NodePgClient {
+  release(destroy?: boolean | Error): void
+}
+type CopyFrom = (text: string) => NodeJS.WritableStream
+
+let copyFromModule: Promise<CopyFrom | undefined> | undefined
+
+/** pg-copy-streams' `from`, or `undefined` when it is not installed. */
+export function loadCopyFrom(): Promise<CopyFrom | undefined> {
+  copyFromModule ??= import('pg-copy-streams').then(
+    (m) => (m as unknown as { from: CopyFrom }).from,
+    () => undefined,
+  )
+  return copyFromModule
+}
+
+const PIECE_ROWS = 2000
+
+/**
+ * Writes `chunks` with upsert semantics on node-postgres, all or nothing: a plain COPY when no
+ * key exists yet, else the staging upsert. `false` when pg-copy-streams is not installed (the
+ * caller takes the portable path; nothing was written).
+ */
+export async function nodePgCopyInsert(
+  client: NodePgClient,
+  chunks: readonly (readonly ValidRecord[])[],
+  upsertOnly = false,
+): Promise<boolean> {
+  const copyFrom = await loadCopyFrom()
+  if (!copyFrom) return false
+  await withConnection(client, async (conn) => {
+    const plain =
+      !upsertOnly &&
+      (await plainCopyFirst(client, () => copy(conn, copyFrom, `copy time_series_data (${COPY_COLUMNS}) from stdin`, chunks)))
+    if (plain) return
+    await conn.query('begin')
+    try {
+      await conn.query(ENSURE_STAGING)
+      for (const [index, chunk] of chunks.entries()) {
+        if (index > 0) await conn.query('truncate drizzle_timescale_staging')
+        await copy(conn, copyFrom, `copy drizzle_timescale_staging (${COPY_COLUMNS}) from stdin`, [chunk])
+        await conn.query(UPSERT_FROM_STAGING)
+      }
+      await conn.query('commit')
+    } catch (error) {
+      await conn.query('rollback').catch(() => {})
+      throw error
+    }
+  })
+  return true
+}
+
+async function copy(conn: NodePgClient, copyFrom: CopyFrom, statement: string, chunks: readonly (readonly ValidRecord[])[]): Promise<void> {
+  function* pieces() {
+    for (const chunk of chunks) {
+      for (let start = 0; start < chunk.length; start += PIECE_ROWS) yield copyText(chunk.slice(start, start + PIECE_ROWS))
+    }
+  }
+  await pipeline(Readable.from(pieces()), conn.query(copyFrom(statement)) as NodeJS.WritableStream)
+}
+
+/** A pool's connection for the duration of `work` (destroyed when it failed), or the Client itself. */
+async function withConnection(client: NodePgClient, work: (conn: NodePgClient) => Promise<void>): Promise<void> {
+  if (typeof client.connect !== 'function' || !('totalCount' in client)) return work(client)
+  const conn = await client.connect()
+  let failure: unknown
+  try {
+    await work(conn)
+  } catch (error) {
+    failure = error
+    throw error
+  } finally {
+    // A connection that failed mid-COPY may be in any state: do not give it back to the pool.
+    conn.release(failure === undefined ? undefined : true)
+  }
+}
