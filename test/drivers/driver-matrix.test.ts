@@ -14,10 +14,10 @@ import { drizzle as postgresJsDrizzle } from 'drizzle-orm/postgres-js'
 import pg from 'pg'
 import postgres from 'postgres'
 import { ClientFactory } from '../../src/client/client-factory.ts'
-import { driverOf } from '../../src/internal/driver.ts'
+import { type DriverName, driverOf } from '../../src/internal/driver.ts'
 import { type AnyPgDatabase, queryRows } from '../../src/internal/query-rows.ts'
 import { migrate } from '../../src/migrate.ts'
-import { chooseWriter } from '../../src/repository/choose-writer.ts'
+import { chooseWriter, type Writer } from '../../src/repository/choose-writer.ts'
 import {
   getAggregate,
   getEntity,
@@ -32,8 +32,8 @@ import { type TestDatabase, targets } from '../support/targets.ts'
 
 interface DriverUnderTest {
   name: string
-  driver: string
-  writer: string
+  driver: DriverName
+  writer: Writer['name']
   open(url: string): Promise<{ db: AnyPgDatabase; close(): Promise<void> }>
 }
 
