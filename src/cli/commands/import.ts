@@ -4,6 +4,7 @@ import { sql } from 'drizzle-orm'
 import { queryRows } from '../../internal/query-rows.ts'
 import { readPolicies } from '../../policies/index.ts'
 import type { Command } from '../cli-context.ts'
+import { parseImportMapping } from '../import/import-mapping.ts'
 import { IMPORT_FORMATS, type ImportFormat, ImportReader } from '../import/import-reader.ts'
 import { RejectsWriter } from '../import/rejects-writer.ts'
 import { runImport } from '../import/run-import.ts'
@@ -19,6 +20,8 @@ const IMPORT_RETRY = { maxRetries: 8, retryBaseDelayMs: 250, retryMaxDelayMs: 50
 const PRINTED_REJECTS = 20
 
 const HELP = `Usage: drizzle-timescale import <file> [--format csv|ndjson] [--batch-size 5000] [--rejects <file>]
+                                [--map <record column>=<file column>,...] [--entity <id>] [--metadata <columns>|*]
+                                [--time-zone <zone>] [--time-format iso|epoch-s|epoch-ms]
 
 Loads records into time_series_data: validated, upserted in batches (a row with the same
 entity_id and time overwrites the stored one, so re-running an import is safe). Bad rows are
@@ -32,6 +35,14 @@ zone offset (2024-01-15T10:30:00Z). An empty value2..value4 or metadata is null.
   temp_sensor_01,2024-01-15T10:30:00Z,23.5,65.2,"{""room"":""server_room""}"
 NDJSON: one JSON object a line with the same keys.
   {"entity_id":"temp_sensor_01","time":"2024-01-15T10:30:00Z","value":23.5,"metadata":{"room":"a"}}
+
+A file in another shape is mapped: --map names the file's column for each record column
+(unmapped ones read a column of their own name), --entity gives one entity id to every row,
+--metadata gathers the named columns (or * for all the others) into metadata as text,
+--time-zone reads times without an offset (2012-01-01, 2012-01-01 10:30) as wall-clock times
+in that zone (DST included), --time-format reads epoch seconds or milliseconds.
+  drizzle-timescale import weather.csv --map entity_id=location,time=date,value=temp_max,value2=temp_min \\
+    --metadata weather --time-zone America/Los_Angeles
 Rows older than the retention policy's horizon (1 year unless changed with drizzle-timescale
 policies) are written, with a warning on stderr first: the scheduler drops their chunks.
 
@@ -40,6 +51,11 @@ Options:
   --batch-size <n>    rows per upsert (default 5000)
   --rejects <file>    write rejected rows there, in the input's format with _line and _error
                       first; fix them and import that file as it is
+  --map <pairs>       record column=file column, comma-separated (time=date,value=temp_max)
+  --entity <id>       the entity id of every row (a file without an entity column)
+  --metadata <cols>   file columns into metadata (comma-separated), or * for every unmapped one
+  --time-zone <zone>  the IANA zone of times written without an offset
+  --time-format <f>   iso (default), epoch-s or epoch-ms
   --data-dir <dir>    the embedded database (default ./.tsdb), when DATABASE_URL is not set
   --debug             print the stack trace of a failure
 
@@ -65,6 +81,11 @@ export const importCommand: Command = {
         format: { type: 'string' },
         'batch-size': { type: 'string' },
         rejects: { type: 'string' },
+        map: { type: 'string' },
+        entity: { type: 'string' },
+        metadata: { type: 'string' },
+        'time-zone': { type: 'string' },
+        'time-format': { type: 'string' },
       },
       1,
     )
@@ -75,12 +96,24 @@ export const importCommand: Command = {
     if (path !== '-' && !existsSync(path)) throw new UsageError(`import: ${path} does not exist`)
     if (path !== '-' && !statSync(path).isFile()) throw new UsageError(`import: ${path} is not a file`)
     const rejectsPath = stringOption(args, 'rejects')
+    let mapping: ReturnType<typeof parseImportMapping>
+    try {
+      mapping = parseImportMapping({
+        map: stringOption(args, 'map'),
+        entity: stringOption(args, 'entity'),
+        metadata: stringOption(args, 'metadata'),
+        timeZone: stringOption(args, 'time-zone'),
+        timeFormat: stringOption(args, 'time-format'),
+      })
+    } catch (error) {
+      throw new UsageError(`import: ${(error as Error).message}`)
+    }
 
     // A batch is retried with backoff for about half a minute of outage (a restarted server).
     const target = await openCliDatabase(args, context, 'import', { retry: IMPORT_RETRY })
     const rejects = rejectsPath === undefined ? undefined : new RejectsWriter(rejectsPath, format)
     try {
-      const reader = ImportReader.open(path, format)
+      const reader = ImportReader.open(path, format, mapping)
       const label = `import ${path === '-' ? 'stdin' : path}`
       const progress = new ProgressReporter({ stream: context.stderr, isTTY: Boolean(context.stderr.isTTY), label })
       let printed = 0

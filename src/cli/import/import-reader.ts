@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs'
 import type { Readable } from 'node:stream'
 import { CsvParser, type CsvRow, MAX_ROW_LENGTH } from './csv-parser.ts'
 import { type CsvHeader, checkCsvHeader, recordFromCsv, recordFromJsonLine } from './csv-record.ts'
+import { type ImportMapping, type MappedHeader, mapHeader, mapRow } from './import-mapping.ts'
 
 /** The formats `import` reads. */
 export const IMPORT_FORMATS = ['csv', 'ndjson'] as const
@@ -24,16 +25,19 @@ export type RowSource = { fields: string[] } | { text: string; parsed?: Record<s
 export class ImportReader {
   #bytesRead = 0
   #header: CsvHeader | undefined
+  #mapped: MappedHeader | undefined
 
   constructor(
     readonly format: ImportFormat,
     readonly input: Readable,
+    /** How a file that is not in the record's shape becomes records (`--map` and friends). */
+    readonly mapping?: ImportMapping,
   ) {}
 
   /** A reader of a file; `-` reads standard input. */
-  static open(path: string, format: ImportFormat): ImportReader {
+  static open(path: string, format: ImportFormat, mapping?: ImportMapping): ImportReader {
     const input = path === '-' ? (process.stdin as Readable) : createReadStream(path, { highWaterMark: 256 * 1024 })
-    return new ImportReader(format, input)
+    return new ImportReader(format, input, mapping)
   }
 
   /** Bytes consumed so far. */
@@ -68,11 +72,11 @@ export class ImportReader {
       if (pending.length > MAX_ROW_LENGTH) throw new Error(`line ${line + lines.length + 1} is longer than ${MAX_ROW_LENGTH} characters`)
       for (const text of lines) {
         line++
-        const row = jsonRow(line, text)
+        const row = jsonRow(line, text, this.mapping)
         if (row) yield row
       }
     }
-    const last = jsonRow(line + 1, pending + decoder.decode())
+    const last = jsonRow(line + 1, pending + decoder.decode(), this.mapping)
     if (last) yield last
   }
 
@@ -81,23 +85,49 @@ export class ImportReader {
       const source = { fields: row.fields }
       if (!this.#header) {
         if (row.error) throw new Error(`line ${row.line}: the CSV header is malformed: ${row.error}`)
-        this.#header = checkCsvHeader(row.fields)
+        if (this.mapping) {
+          this.#mapped = mapHeader(
+            this.mapping,
+            row.fields.map((f) => f.trim()),
+          )
+          this.#header = { columns: row.fields }
+        } else this.#header = checkCsvHeader(row.fields)
         continue
       }
       if (row.error) {
         yield { line: row.line, error: `malformed CSV: ${row.error}`, source }
         continue
       }
-      const read = recordFromCsv(this.#header, row.fields)
+      const read =
+        this.mapping && this.#mapped ? mappedRecord(this.mapping, this.#mapped, row.fields) : recordFromCsv(this.#header, row.fields)
       yield 'error' in read ? { line: row.line, error: read.error, source } : { line: row.line, record: read.record, source }
     }
   }
 }
 
-function jsonRow(line: number, raw: string): ImportRow | undefined {
+function mappedRecord(mapping: ImportMapping, header: MappedHeader, fields: readonly string[]): ReturnType<typeof recordFromCsv> {
+  const mapped = mapRow(mapping, header, fields)
+  return 'error' in mapped ? mapped : recordFromCsv({ columns: mapped.columns }, mapped.fields)
+}
+
+function jsonRow(line: number, raw: string, mapping?: ImportMapping): ImportRow | undefined {
   const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw
   if (text.trim() === '') return undefined
-  const read = recordFromJsonLine(text)
+  let read = recordFromJsonLine(text)
+  if (mapping && 'record' in read) {
+    // The object's keys are its header; its values as a CSV's text (objects as JSON).
+    const object = read.record
+    const keys = Object.keys(object)
+    const fields = keys.map((k) => {
+      const v = object[k]
+      return v === null || v === undefined ? '' : typeof v === 'object' ? JSON.stringify(v) : String(v)
+    })
+    try {
+      read = mappedRecord(mapping, mapHeader(mapping, keys), fields)
+    } catch (error) {
+      read = { error: (error as Error).message }
+    }
+  }
   return 'error' in read
     ? { line, error: read.error, source: { text } }
     : { line, record: read.record, source: { text, parsed: read.record } }
