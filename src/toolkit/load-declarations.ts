@@ -31,8 +31,18 @@ export async function readDrizzleConfig(configPath: string, cwd = process.cwd())
 /**
  * Imports the schema modules and collects the `hypertable()` and `continuousAggregate()`
  * declarations among their exports.
+ *
+ * @example
+ * ```ts
+ * const state = await loadDeclarations(['./src/db/schema.ts'])
+ * ```
  */
 export async function loadDeclarations(schema: readonly string[], cwd = process.cwd()): Promise<TimescaleState> {
+  return stateOf(await importSchemaModules(schema, cwd))
+}
+
+/** Every value the schema modules (files or glob patterns) export, in file order. */
+export async function importSchemaModules(schema: readonly string[], cwd = process.cwd()): Promise<unknown[]> {
   const files = new Set<string>()
   for (const pattern of schema) {
     if (/[*?[{]/.test(pattern)) for (const f of new Bun.Glob(pattern).scanSync({ cwd, absolute: true })) files.add(f)
@@ -43,5 +53,5 @@ export async function loadDeclarations(schema: readonly string[], cwd = process.
     if (!existsSync(file)) throw new MigrationError(`schema module ${file} does not exist`, ErrorCodes.MIGRATION)
     values.push(...Object.values((await import(pathToFileURL(file).href)) as Record<string, unknown>))
   }
-  return stateOf(values)
+  return values
 }

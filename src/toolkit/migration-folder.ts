@@ -23,6 +23,16 @@ function readJournal(folder: string): Journal {
   return JSON.parse(readFileSync(path, 'utf8')) as Journal
 }
 
+/** The tables of drizzle-kit's last snapshot in `folder` (`public.devices`, ...), or `undefined` without migrations. */
+export function drizzleSnapshotTables(folder: string): Record<string, unknown> | undefined {
+  const path = join(folder, 'meta', '_journal.json')
+  if (!existsSync(path)) return undefined
+  const last = (JSON.parse(readFileSync(path, 'utf8')) as Journal).entries.at(-1)
+  if (!last) return undefined
+  const snapshot = join(folder, 'meta', `${last.tag.split('_')[0]}_snapshot.json`)
+  return existsSync(snapshot) ? (JSON.parse(readFileSync(snapshot, 'utf8')) as { tables?: Record<string, unknown> }).tables : undefined
+}
+
 /** The state the last `generate` wrote into `folder`, or the empty state. */
 export function readSnapshot(folder: string): TimescaleState {
   const path = join(folder, 'meta', SNAPSHOT_FILE)

@@ -1,5 +1,8 @@
 import { generateMigration } from '../../toolkit/generate-migration.ts'
-import { loadDeclarations, readDrizzleConfig } from '../../toolkit/load-declarations.ts'
+import { importSchemaModules, readDrizzleConfig } from '../../toolkit/load-declarations.ts'
+import { drizzleSnapshotTables } from '../../toolkit/migration-folder.ts'
+import { packageTablesIn, packageTablesInSnapshot } from '../../toolkit/package-tables-in.ts'
+import { stateOf } from '../../toolkit/timescale-state.ts'
 import type { Command } from '../cli-context.ts'
 import { parseCommandArgs, stringOption } from '../parse-command-args.ts'
 import { ExitCode, UsageError } from '../usage-error.ts'
@@ -42,7 +45,23 @@ export const generateCommand: Command = {
             schema: schema === undefined ? c.schema : [schema],
             out: out ?? c.out,
           }))
-    const state = await loadDeclarations(paths.schema)
+    const values = await importSchemaModules(paths.schema)
+    const state = stateOf(values)
+    const exported = packageTablesIn(values)
+    if (exported.length > 0) {
+      context.stderr.write(
+        `warning: ${paths.schema.join(', ')} exports the package's table${exported.length > 1 ? 's' : ''} ${exported.join(', ')} ` +
+          '(re-exported from drizzle-timescale/schema?): drizzle-kit generate creates them in your migrations too, and the next migrate fails ' +
+          "with 'relation already exists'. Export timescaleSchema instead (docs/drizzle-kit.md)\n",
+      )
+    }
+    const created = packageTablesInSnapshot(drizzleSnapshotTables(paths.out))
+    if (created.length > 0) {
+      context.stderr.write(
+        `warning: the drizzle-kit migrations in ${paths.out} create the package's table${created.length > 1 ? 's' : ''} ${created.join(', ')}: ` +
+          "the package's own migrations create them, so migrating both fails. Remove the re-export and regenerate (docs/drizzle-kit.md)\n",
+      )
+    }
     const declared = Object.keys(state.hypertables).length + Object.keys(state.aggregates).length
     if (declared === 0) context.stderr.write(`no hypertable() or continuousAggregate() declarations in ${paths.schema.join(', ')}\n`)
     const result = generateMigration(state, paths.out, name, paths.schema.join(', '))
