@@ -1,13 +1,11 @@
-import { loadOptional } from '../../embedded/load-optional.ts'
 import type { CliContext, Command } from '../cli-context.ts'
 import { openCliDatabase } from '../open-cli-database.ts'
 import { integerOption, parseCommandArgs, stringOption } from '../parse-command-args.ts'
+import { EmbeddedServer } from '../serve/embedded-server.ts'
 import { ExitCode, UsageError } from '../usage-error.ts'
 
 /** The default port of `serve`: not PostgreSQL's 5432, which a local server may hold. */
 export const DEFAULT_SERVE_PORT = 5488
-/** How long a second client waits for the first one to disconnect. */
-const QUEUE_TIMEOUT_MS = 60_000
 
 const HELP = `Usage: drizzle-timescale serve [--port ${DEFAULT_SERVE_PORT}] [--host 127.0.0.1]
 
@@ -15,13 +13,13 @@ Exposes the embedded database (--data-dir, default ./.tsdb) on a loopback port, 
 drizzle-kit studio or another process can connect to it, and prints its URL. Stop it with
 Ctrl-C (SIGINT) or SIGTERM: the database is closed and its directory flushed.
 
-Limits of the embedded server (PGlite is one single-user PostgreSQL in WASM):
-  - one connection at a time: a second client waits until the first disconnects (at most 60 s)
-  - create_hypertable(...) and other TimescaleDB functions must be sent over the simple query
-    protocol (psql does; with postgres.js use sql.unsafe(text) without parameters): sent as a
-    prepared statement, it aborts the server
-  - COPY ... FROM STDIN aborts the server: use INSERT, or drizzle-timescale import
-  - no TLS (sslmode=disable); any user name and password are accepted
+The embedded database is one PostgreSQL session (PGlite, in WASM) shared by every client: any
+number may connect (psql beside an app, a pool of 10); each statement, transaction or
+extended-protocol batch runs whole before another client's, so a client inside a transaction
+makes the others wait until it commits. Prepared statements are kept apart per client.
+COPY ... FROM STDIN works (psql's \\copy, postgres.js, pg-copy-streams). Sessions start at
+client_min_messages = notice. No TLS (sslmode=disable); any user name and password are accepted.
+If the embedded database aborts, serve says why on stderr and exits 1.
 
 Options:
   --port <n>        the port (default ${DEFAULT_SERVE_PORT}; 0 picks a free one)
@@ -32,7 +30,7 @@ Options:
 With DATABASE_URL set there is nothing to serve: connect to that server directly.
 `
 
-/** `serve`: the embedded database on a loopback port (pglite-socket), until SIGINT/SIGTERM. */
+/** `serve`: the embedded database on a loopback port, for any number of clients, until SIGINT/SIGTERM. */
 export const serveCommand: Command = {
   name: 'serve',
   summary: 'expose the embedded database on a loopback port (psql, drizzle-kit studio)',
@@ -48,26 +46,29 @@ export const serveCommand: Command = {
     try {
       const pglite = target.embedded?.pglite
       if (!pglite) throw new Error('serve needs the embedded database')
-      const { PGLiteSocketServer } = await loadOptional('@electric-sql/pglite-socket', 'serve', () => import('@electric-sql/pglite-socket'))
-      const server = new PGLiteSocketServer({ db: pglite, host, port, connectionQueueTimeout: QUEUE_TIMEOUT_MS })
-      await server.start().catch((error: NodeJS.ErrnoException) => {
+      let aborted: (error: unknown) => void = () => {}
+      const abort = new Promise<unknown>((resolve) => {
+        aborted = resolve
+      })
+      const server = new EmbeddedServer({
+        pglite,
+        host,
+        port,
+        log: (line) => context.stderr.write(`serve: ${line}\n`),
+        onAbort: (error) => aborted(error),
+      })
+      const bound = await server.start().catch((error: NodeJS.ErrnoException) => {
         if (error.code === 'EADDRINUSE') throw new Error(`port ${port} on ${host} is in use: choose another with --port`)
         throw error
       })
-      const bound = Number(server.getServerConn().split(':').pop())
-      let lastClient = ''
-      server.addEventListener('connection', (event) => {
-        // pglite-socket announces a connection when it arrives and again when it is attached.
-        const { clientAddress, clientPort } = (event as CustomEvent<{ clientAddress: string; clientPort: number }>).detail
-        const client = `${clientAddress}:${clientPort}`
-        if (client !== lastClient) context.stderr.write(`serve: client connected from ${client}\n`)
-        lastClient = client
-      })
-      server.addEventListener('error', (event) => {
-        context.stderr.write(`serve: connection error: ${String((event as CustomEvent).detail)}\n`)
-      })
       printBanner(context, target.where, serveUrl(host, bound))
-      await untilAborted(context.signal)
+      const why = await Promise.race([untilAborted(context.signal).then(() => undefined), abort.then((error) => ({ error }))])
+      if (why) {
+        const reason = why.error instanceof Error ? `${why.error.name}: ${why.error.message}` : String(why.error)
+        context.stderr.write(`serve: the embedded database aborted (${reason}); its connections are closed. Exiting.\n`)
+        await server.stop()
+        return ExitCode.FAILURE
+      }
       context.stderr.write('serve: stopping\n')
       await server.stop()
       await target.close()
@@ -104,9 +105,7 @@ function printBanner(context: CliContext, where: string, url: string): void {
       `  psql '${url}'`,
       `  DATABASE_URL='${url}' bunx drizzle-kit studio`,
       '',
-      'Limits: one connection at a time (a second client waits); send create_hypertable(...) and other',
-      'TimescaleDB functions over the simple query protocol (psql, postgres.js sql.unsafe(text) without',
-      'parameters), never as a prepared statement; no COPY ... FROM STDIN. Both abort the server.',
+      'One PostgreSQL session shared by every client: a transaction makes the other clients wait.',
       'Press Ctrl-C to stop.',
       '',
     ].join('\n'),
