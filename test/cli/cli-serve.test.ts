@@ -65,9 +65,7 @@ describe('serve (embedded only)', () => {
       const banner = await stdout.waitFor(/^URL: \S+$/m)
       const url = /^URL: (\S+)$/m.exec(banner)?.[1] as string
       expect(url).toMatch(/^postgres:\/\/postgres:postgres@127\.0\.0\.1:\d+\/postgres\?sslmode=disable$/)
-      expect(banner).toContain('one connection at a time')
-      expect(banner).toContain('simple query protocol')
-      expect(banner).toContain('COPY ... FROM STDIN')
+      expect(banner).toContain('One PostgreSQL session shared by every client')
 
       const client = postgres(url, { max: 1, onnotice: () => {} })
       try {
@@ -91,7 +89,7 @@ describe('serve (embedded only)', () => {
       child.kill('SIGTERM')
       expect(await child.exited).toBe(0)
       const stderr = await stderrText.done
-      expect(stderr).toContain('serve: client connected from 127.0.0.1:')
+      expect(stderr).toMatch(/serve: client \d+ connected from 127\.0\.0\.1:/)
       expect(stderr).toContain('serve: stopped')
     } finally {
       child.kill('SIGKILL')

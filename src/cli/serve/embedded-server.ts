@@ -38,7 +38,12 @@ import {
  * When PGlite aborts, `onAbort` is called once and every client is disconnected.
  */
 
-const COPY_FROM_STDIN = /^\s*copy\s[\s\S]*\sfrom\s+stdin\b/i
+// A COPY ... FROM STDIN statement, after any comments; and the words anywhere in a text, which
+// PGlite must never receive (it exits on COPY FROM STDIN: the database would be gone).
+const COPY_FROM_STDIN = /^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*copy\s[\s\S]*\sfrom\s+stdin\b[^;]*;?\s*$/i
+const MENTIONS_COPY_FROM_STDIN = /\bcopy\b[\s\S]*\bfrom\s+stdin\b/i
+/** The frontend messages passed to PGlite (the COPY sub-protocol and Terminate are answered here). */
+const FORWARDED = new Set(['Q', 'P', 'B', 'D', 'E', 'S', 'H', 'C', 'F', 'p'])
 
 interface Client {
   id: number
@@ -99,7 +104,8 @@ export class EmbeddedServer {
     const view = new DataView(startup.buffer)
     view.setInt32(0, startup.length)
     view.setInt32(4, 196608) // protocol 3.0
-    this.#startupResponse = await pglite.execProtocolRaw(startup)
+    // PGlite returns a view of its output buffer, which the next call overwrites: keep a copy.
+    this.#startupResponse = (await pglite.execProtocolRaw(startup)).slice()
     await pglite.execProtocolRaw(query('SET client_min_messages = notice'))
     const server = createServer((socket) => this.#accept(socket))
     this.#server = server
@@ -162,7 +168,8 @@ export class EmbeddedServer {
   #startup(client: Client, message: FrontendMessage): void {
     const code = startupCode(message)
     if (code === CANCEL_REQUEST) client.socket.destroy()
-    else if (message.bytes.length === 8) client.socket.write('N') // SSLRequest, GSSENCRequest: no
+    else if (message.bytes.length === 8)
+      client.socket.write('N') // SSLRequest, GSSENCRequest: no
     else client.socket.write(this.#startupResponse as Uint8Array)
   }
 
@@ -223,11 +230,22 @@ export class EmbeddedServer {
     }
     if (client.skipToSync && type !== 'S') return
     if (client.copy) return this.#copyMessage(client, type, body)
+    if (!FORWARDED.has(type)) {
+      // PostgreSQL ends a session on a message it does not know; PGlite would exit.
+      this.#send(client, errorResponse('08P01', `invalid frontend message type ${message.type}`))
+      client.socket.destroy()
+      return
+    }
     if (type === 'Q') {
       const text = readCString(body, 0).text
       if (COPY_FROM_STDIN.test(text)) {
         client.copy = { sql: text, chunks: [], simple: true }
         this.#send(client, copyInResponse())
+        return
+      }
+      if (MENTIONS_COPY_FROM_STDIN.test(text)) {
+        this.#send(client, errorResponse('0A000', 'serve runs COPY ... FROM STDIN only as a statement of its own'))
+        this.#send(client, readyForQuery(client.status))
         return
       }
     }
@@ -241,9 +259,16 @@ export class EmbeddedServer {
         this.#send(client, parseComplete())
         return
       }
+      if (MENTIONS_COPY_FROM_STDIN.test(text)) {
+        this.#send(client, errorResponse('0A000', 'serve runs COPY ... FROM STDIN only as a statement of its own'))
+        client.skipToSync = true
+        return
+      }
     }
     const bytes = this.#renamed(client, message.type, body) ?? message.bytes
-    const response = await this.#options.pglite.execProtocolRaw(bytes)
+    // A copy: PGlite's answer is a view of its output buffer, reused by the next call, and a
+    // socket may still hold it queued.
+    const response = (await this.#options.pglite.execProtocolRaw(bytes)).slice()
     this.#send(client, response)
     const status = lastReadyStatus(response)
     if (status) {
@@ -275,7 +300,7 @@ export class EmbeddedServer {
     if (type === 'H' || type === 'S') return // Flush and Sync during COPY are ignored, as the server does
     client.copy = undefined
     if (type === 'c') {
-      const sql = copy.sql.replace(/\sfrom\s+stdin\b/i, " FROM '/dev/blob'")
+      const sql = copy.sql.replace(/\sfrom\s+stdin\b/i, " FROM '/dev/blob'").replace(/;\s*$/, '')
       try {
         const result = await this.#options.pglite.query(sql, [], { blob: new Blob(copy.chunks as unknown as ArrayBuffer[]) })
         this.#send(client, commandComplete(`COPY ${result.affectedRows ?? 0}`))
@@ -287,7 +312,10 @@ export class EmbeddedServer {
         if (!copy.simple) client.skipToSync = true
       }
     } else {
-      this.#send(client, errorResponse('57014', `COPY from stdin failed: ${type === 'f' ? readCString(body, 0).text : `unexpected message ${type}`}`))
+      this.#send(
+        client,
+        errorResponse('57014', `COPY from stdin failed: ${type === 'f' ? readCString(body, 0).text : `unexpected message ${type}`}`),
+      )
       if (client.status === 'T') client.status = 'E'
       if (!copy.simple) client.skipToSync = true
     }
@@ -342,6 +370,10 @@ function query(text: string): Uint8Array {
 
 /** A WASM abort of PGlite (the database is gone), as opposed to an SQL error. */
 function isAbort(error: unknown): boolean {
-  return error instanceof Error && (error.name === 'RuntimeError' || /unreachable|abort/i.test(error.message))
+  const name = (error as { name?: string } | null)?.name
+  return (
+    name === 'RuntimeError' ||
+    name === 'ExitStatus' ||
+    (error instanceof Error && /unreachable|abort|Program terminated/i.test(error.message))
+  )
 }
-

@@ -75,7 +75,10 @@ export const commandComplete = (tag: string) => backendMessage('C', cstring(tag)
 
 /** `ErrorResponse` with a SQLSTATE and a message. */
 export function errorResponse(code: string, message: string): Uint8Array {
-  return backendMessage('E', concat([encoder.encode('SERROR\0VERROR\0C'), cstring(code), encoder.encode('M'), cstring(message), new Uint8Array([0])]))
+  return backendMessage(
+    'E',
+    concat([encoder.encode('SERROR\0VERROR\0C'), cstring(code), encoder.encode('M'), cstring(message), new Uint8Array([0])]),
+  )
 }
 
 /** `CopyInResponse` of a text-format COPY (no per-column formats: clients read the overall one). */
