@@ -54,6 +54,10 @@ if [ -f "$DIR/var/lib/postgresql/$PG_MAJOR/replica/postmaster.pid" ]; then
   inchroot pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" replica stop -m fast </dev/null || true
   rm -f "$DIR/replica-url"
 fi
+# And PgBouncer of scripts/native-db-pgbouncer.sh.
+if [ -f "$DIR/var/lib/postgresql/drizzle-timescale-pgbouncer.pid" ]; then
+  bash "$(dirname "$0")/native-db-pgbouncer.sh" stop || true
+fi
 # So does the TLS + SCRAM cluster of scripts/native-db-secure.sh.
 if [ -f "$DIR/var/lib/postgresql/$PG_MAJOR/secure/postmaster.pid" ]; then
   log "stopping cluster $PG_MAJOR/secure"

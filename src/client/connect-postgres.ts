@@ -1,7 +1,7 @@
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
 import postgres, { type Sql } from 'postgres'
 import { ConnectionError, ErrorCodes, type TimescaleClientError } from '../errors.ts'
-import { markCustomPlans } from '../internal/custom-plan-pools.ts'
+import { markCustomPlans, plansCustom } from '../internal/custom-plan-pools.ts'
 import * as schema from '../schema/index.ts'
 import type { ClientConfig, ConnectionConfig } from '../types.ts'
 import { invalid } from '../validation/invalid.ts'
@@ -40,22 +40,39 @@ export async function connectPostgres(
 ): Promise<TimescaleClient<PostgresTimescaleDatabase>> {
   const resolved = resolveClientConfig(config)
   const replicaOptions = resolveReplicaOptions(config)
-  const sql = typeof source === 'string' ? poolFromUrl(source, config) : poolFromConfig(source, config)
-  markCustomPlans(sql)
+  const open = (customPlans: boolean) => {
+    const pool = typeof source === 'string' ? poolFromUrl(source, config, customPlans) : poolFromConfig(source, config, customPlans)
+    if (customPlans) markCustomPlans(pool)
+    return pool
+  }
+  const check = async (pool: Sql) => {
+    // connectTimeout bounds the whole check, not each retry: 4 tries of a silent host took 4x as long.
+    const seconds = Number(pool.options.connect_timeout)
+    const deadline = Number.isFinite(seconds) && seconds > 0 ? { signal: AbortSignal.timeout(seconds * 1000) } : {}
+    await withRetry(() => pool`select 1`, { ...resolved.retry, operation: 'connect', ...deadline })
+  }
+  let sql = open(true)
   const target = describeTarget(sql)
   try {
-    // connectTimeout bounds the whole check, not each retry: 4 tries of a silent host took 4x as long.
-    const seconds = Number(sql.options.connect_timeout)
-    const deadline = Number.isFinite(seconds) && seconds > 0 ? { signal: AbortSignal.timeout(seconds * 1000) } : {}
-    await withRetry(() => sql`select 1`, { ...resolved.retry, operation: 'connect', ...deadline })
+    try {
+      await check(sql)
+    } catch (error) {
+      // PgBouncer refuses startup parameters it does not know (`unsupported startup parameter:
+      // plan_cache_mode`) unless told to ignore them: then the pool runs without it, unmarked, so
+      // that its reads are unnamed statements (planned for their parameters every time).
+      if (!/unsupported startup parameter: plan_cache_mode/.test(String((error as Error)?.message))) throw error
+      await sql.end({ timeout: 0 }).catch(() => {})
+      sql = open(false)
+      await check(sql)
+    }
   } catch (error) {
     await sql.end({ timeout: 0 }).catch(() => {})
     throw toConnectError(error, target)
   }
   const db = drizzle(sql, { schema }) as PostgresTimescaleDatabase
   const reads = await connectReplicas(db, connectionInfoOf(sql), replicaOptions, (url) => {
-    const pool = poolFromUrl(url, config)
-    markCustomPlans(pool)
+    const pool = poolFromUrl(url, config, plansCustom(sql))
+    if (plansCustom(sql)) markCustomPlans(pool)
     const replica = drizzle(pool, { schema }) as PostgresTimescaleDatabase
     return { db: replica, connection: connectionInfoOf(pool), release: (timeout: number) => pool.end({ timeout }) }
   }).catch(async (error: unknown) => {
@@ -72,13 +89,14 @@ export async function connectPostgres(
   })
 }
 
-function poolFromUrl(url: unknown, config: ClientConfig): Sql {
+function poolFromUrl(url: unknown, config: ClientConfig, customPlans = true): Sql {
   if (typeof url !== 'string' || !/^postgres(ql)?:\/\/\S/i.test(url.trim())) {
     throw invalid('connectionString', 'must be a postgres:// or postgresql:// URL')
   }
   const { url: forDriver, ssl } = sslFromUrl(url.trim())
   const query = forDriver.includes('?') ? forDriver.slice(forDriver.indexOf('?') + 1) : ''
   const setInUrl = new Set([...new URLSearchParams(query).keys()].map((key) => (key === 'sslmode' ? 'ssl' : key)))
+  if (!customPlans) setInUrl.add('plan_cache_mode')
   const options = { ...toPostgresOptions(config, setInUrl), ...(ssl !== undefined && config.ssl === undefined ? { ssl } : {}) }
   try {
     const sql = postgres(forDriver, options)
@@ -91,7 +109,7 @@ function poolFromUrl(url: unknown, config: ClientConfig): Sql {
   }
 }
 
-function poolFromConfig(config: ConnectionConfig, options: ClientConfig): Sql {
+function poolFromConfig(config: ConnectionConfig, options: ClientConfig, customPlans = true): Sql {
   if (config === null || typeof config !== 'object') {
     throw invalid('config', 'must be an object (the connection config)')
   }
@@ -106,7 +124,7 @@ function poolFromConfig(config: ConnectionConfig, options: ClientConfig): Sql {
     ...(database === undefined ? {} : { database }),
     ...(username === undefined ? {} : { username }),
     ...(password === undefined ? {} : { password }),
-    ...toPostgresOptions({ ...config, ...definedOnly(options) }),
+    ...toPostgresOptions({ ...config, ...definedOnly(options) }, customPlans ? undefined : new Set(['plan_cache_mode'])),
   })
 }
 

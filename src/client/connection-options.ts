@@ -45,7 +45,8 @@ export function toPostgresOptions(options: ConnectionOptions, setElsewhere: Read
     // Left out when not given, so that `?sslmode=` of a connection string applies.
     ...(ssl === undefined ? {} : { ssl }),
     // Custom plans only: a generic plan of a prepared statement on a hypertable opens every chunk
-    // (internal/custom-plan-pools.ts). Sent as a startup parameter, so it holds behind PgBouncer too.
+    // (internal/custom-plan-pools.ts). A startup parameter: PgBouncer refuses it unless listed in
+    // its ignore_startup_parameters, and then drops it (connect-postgres.ts retries without it).
     ...(setElsewhere.has('plan_cache_mode') ? {} : { connection: { plan_cache_mode: 'force_custom_plan' } }),
     onnotice: () => {},
   }
