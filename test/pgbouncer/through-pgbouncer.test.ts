@@ -102,8 +102,7 @@ else {
       test('a write survives its server connections being terminated: nothing lost, nothing twice', async () => {
         const write = client.insertManyRecords(records(60_000, 2))
         await Bun.sleep(150)
-        const [killed] =
-          await admin`select count(*) filter (where pg_terminate_backend(pid))::int as n from pg_stat_activity
+        const [killed] = await admin`select count(*) filter (where pg_terminate_backend(pid))::int as n from pg_stat_activity
             where datname = current_database() and pid <> pg_backend_pid() and backend_type = 'client backend'`
         expect(killed?.n).toBeGreaterThan(0) // PgBouncer's server connections, mid-write
         expect((await write).written).toBe(60_000)
