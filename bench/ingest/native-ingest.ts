@@ -1,5 +1,10 @@
+import { SQL } from 'bun'
+import { drizzle as bunSqlDrizzle } from 'drizzle-orm/bun-sql'
+import { drizzle as nodePgDrizzle } from 'drizzle-orm/node-postgres'
 import { drizzle } from 'drizzle-orm/postgres-js'
+import pg from 'pg'
 import { ClientFactory } from '../../src/client/index.ts'
+import { insertManyRecords } from '../../src/repository/index.ts'
 import type { InsertManyOptions, TimeSeriesRecord } from '../../src/types.ts'
 import type { BenchOptions } from '../bench-options.ts'
 import { binaryCopy } from '../contenders/binary-copy.ts'
@@ -25,6 +30,9 @@ type Kind =
   | 'design-values'
   | 'raw-copy-sorted'
   | 'binary-copy-sorted'
+  | 'node-pg'
+  | 'node-pg-unnest'
+  | 'bun-sql'
 const LABELS: Record<Kind, string> = {
   ours: 'insertManyRecords (ours)',
   'ours-staging': "insertManyRecords, method 'copy' (staging upsert, the previous default)",
@@ -34,6 +42,9 @@ const LABELS: Record<Kind, string> = {
   'design-values': "the design's multi-row VALUES upsert (postgres.js)",
   'raw-copy-sorted': 'raw COPY, each batch sorted by (entity_id, time)',
   'binary-copy-sorted': 'raw COPY in binary format, each batch sorted by (entity_id, time)',
+  'node-pg': 'insertManyRecords on node-postgres (pg Pool; COPY through pg-copy-streams)',
+  'node-pg-unnest': "insertManyRecords on node-postgres, method 'unnest'",
+  'bun-sql': "insertManyRecords on Bun's SQL (the portable unnest path: no COPY API)",
 }
 
 /**
@@ -69,6 +80,22 @@ export async function nativeIngest(
     await emptyTable(s.query)
     return s
   }
+  // The other drivers' pools, opened once per slot and closed at the end.
+  const drivers = new Map<Kind, { db: Parameters<typeof insertManyRecords>[0]; close: () => Promise<void> }>()
+  const driverDb = (kind: Kind, url: string) => {
+    let d = drivers.get(kind)
+    if (!d) {
+      if (kind === 'bun-sql') {
+        const client = new SQL(url, { max: 4 })
+        d = { db: bunSqlDrizzle({ client }), close: () => client.close() }
+      } else {
+        const pool = new pg.Pool({ connectionString: url, max: 4 })
+        d = { db: nodePgDrizzle(pool), close: () => pool.end() }
+      }
+      drivers.set(kind, d)
+    }
+    return d.db
+  }
   const contender = async (kind: Kind, options: InsertManyOptions = {}, writers = 1): Promise<IngestContender> => {
     const s = await slot(kind)
     const naive = drizzle(s.db.sql)
@@ -81,6 +108,9 @@ export async function nativeIngest(
       'design-values': (b) => designValues(s.db.sql, [b]),
       'raw-copy-sorted': (b) => rawCopy(s.db.sql, [byKey(b)]),
       'binary-copy-sorted': (b) => binaryCopy(s.db.sql, [byKey(b)]),
+      'node-pg': (b) => insertManyRecords(driverDb(kind, s.db.url), b, options),
+      'node-pg-unnest': (b) => insertManyRecords(driverDb(kind, s.db.url), b, { ...options, method: 'unnest' }),
+      'bun-sql': (b) => insertManyRecords(driverDb(kind, s.db.url), b, options),
     }
     return {
       name: kind,
@@ -156,6 +186,7 @@ export async function nativeIngest(
 
   if (!full) {
     for (const s of slots.values()) await s.client.close()
+    for (const d of drivers.values()) await d.close()
     return out
   }
 
@@ -195,6 +226,25 @@ export async function nativeIngest(
     }),
   )
 
+  // The drivers a Drizzle user brings, each on its fastest path, side by side.
+  out.push(
+    await runIngest({
+      ...base,
+      id: 'ingest.drivers',
+      title: `insertManyRecords per driver: ${fmt(o.sweepRows)} rows, calls of ${fmt(o.batchSize)} rows`,
+      params: { entities: o.entities, batchSize: o.batchSize },
+      contenders: [await contender('ours'), await contender('node-pg'), await contender('node-pg-unnest'), await contender('bun-sql')],
+      batches: batchesOf(load(o.sweepRows), o.batchSize),
+      expectedRows: o.sweepRows,
+      ratios: [
+        ['ours', 'node-pg'],
+        ['node-pg', 'node-pg-unnest'],
+        ['ours', 'bun-sql'],
+      ],
+      note: 'ours is postgres.js (the plain COPY of new keys). node-postgres writes the same COPY through pg-copy-streams; Bun SQL has no COPY API, so it takes the unnest upsert.',
+    }),
+  )
+
   // What the COPY path gains from sorting each batch by key, and from the binary format.
   out.push(
     await runIngest({
@@ -214,6 +264,7 @@ export async function nativeIngest(
   )
 
   for (const s of slots.values()) await s.client.close()
+  for (const d of drivers.values()) await d.close()
   return out
 }
 
