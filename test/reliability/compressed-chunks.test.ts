@@ -108,13 +108,16 @@ for (const target of targets) {
       expect(await client.getAggregate('late-1', 'avg', 'value', { from: hour(1), to: hour(2) })).toBe(25)
     }, 30_000)
 
-    test('a million upserts into compressed history end exact; no SERVER_LIMIT reaches the caller', async () => {
-      // 100 entities, one row a minute for ~7 days: 32 chunks, all compressed (as the 7-day
-      // policy leaves a server's history), then every key upserted with new values in one call.
+    // 100 entities, one row a minute for ~7 days: 32 chunks, all compressed (as the 7-day policy
+    // leaves a server's history), then every key upserted with new values in one call. On the
+    // embedded database CI writes 300,000 (~2 days, 3x the decompression limit: the same mechanism
+    // in a third of the time, which was 2 of CI's 19 minutes); DTS_LONG=1 the million there too.
+    const rows = target.kind === 'embedded' && process.env.DTS_LONG !== '1' ? 300_000 : 1_000_000
+    test(`${rows.toLocaleString('en-US')} upserts into compressed history end exact; no SERVER_LIMIT reaches the caller`, async () => {
       const start = Date.parse('2024-04-01T00:00:00Z')
       const perMinute = (records: PlainRecord[]) =>
         records.map((r, i) => ({ ...r, time: `${new Date(start + Math.floor(i / 100) * 60_000).toISOString().slice(0, 19)}.000000Z` }))
-      const base = perMinute(makeRecords('mh-', 1_000_000, { entities: 100 }))
+      const base = perMinute(makeRecords('mh-', rows, { entities: 100 }))
       await client.insertManyRecords(base)
       await t.db.execute(sql`select compress_chunk(c, if_not_compressed => true) from show_chunks('time_series_data') c`)
       const [limit] = await queryRows<{ v: string }>(
@@ -123,16 +126,16 @@ for (const target of targets) {
       )
       expect(limit?.v).toBe('100000')
       const compressed = await compressedChunks()
-      expect(compressed).toBeGreaterThanOrEqual(28)
+      expect(compressed).toBeGreaterThanOrEqual(rows === 1_000_000 ? 28 : 8)
 
-      const dense = perMinute(makeRecords('mh-', 1_000_000, { entities: 100, salt: 7 }))
+      const dense = perMinute(makeRecords('mh-', rows, { entities: 100, salt: 7 }))
       const result = await client.insertManyRecords(dense)
-      expect(result.written).toBe(1_000_000)
+      expect(result.written).toBe(rows)
       const found = await tally(t.db, 'mh-', dense)
-      expect(found).toMatchObject({ sent: 1_000_000, found: 1_000_000, duplicates: 0, lost: 0 })
+      expect(found).toMatchObject({ sent: rows, found: rows, duplicates: 0, lost: 0 })
       expect(found.digest.md5).toBe(found.expected.md5)
       report({
-        fault: `1,000,000 upserts into compressed history (${target.name})`,
+        fault: `${rows.toLocaleString('en-US')} upserts into compressed history (${target.name})`,
         runs: 1,
         ...found,
         note: `${compressed} compressed chunks; ${result.transactions} transactions in ${(result.durationMs / 1000).toFixed(1)} s`,
