@@ -29,6 +29,16 @@ export async function readDrizzleConfig(configPath: string, cwd = process.cwd())
 }
 
 /**
+ * The schema modules and migrations folder of a command: `--schema`/`--out` where given, the rest
+ * from the drizzle-kit config (`--config`, default `drizzle.config.ts`), read only when needed.
+ */
+export async function resolveToolkitPaths(given: { config?: string; schema?: string; out?: string }): Promise<ToolkitPaths> {
+  if (given.schema !== undefined && given.out !== undefined) return { schema: [given.schema], out: given.out }
+  const config = await readDrizzleConfig(given.config ?? 'drizzle.config.ts')
+  return { schema: given.schema === undefined ? config.schema : [given.schema], out: given.out ?? config.out }
+}
+
+/**
  * Imports the schema modules and collects the `hypertable()` and `continuousAggregate()`
  * declarations among their exports.
  *

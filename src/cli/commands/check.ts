@@ -1,5 +1,5 @@
 import { checkDrift } from '../../toolkit/check-drift.ts'
-import { loadDeclarations, readDrizzleConfig } from '../../toolkit/load-declarations.ts'
+import { loadDeclarations, resolveToolkitPaths } from '../../toolkit/load-declarations.ts'
 import type { Command } from '../cli-context.ts'
 import { openCliDatabase } from '../open-cli-database.ts'
 import { parseCommandArgs, stringOption } from '../parse-command-args.ts'
@@ -27,9 +27,9 @@ export const checkCommand: Command = {
   help: HELP,
   async run(argv, context) {
     const args = parseCommandArgs('check', argv, { config: { type: 'string' }, schema: { type: 'string' } })
-    const schema = stringOption(args, 'schema')
-    const paths = schema === undefined ? (await readDrizzleConfig(stringOption(args, 'config') ?? 'drizzle.config.ts')).schema : [schema]
-    const state = await loadDeclarations(paths)
+    // check reads no migrations folder: out is not asked for.
+    const { schema } = await resolveToolkitPaths({ config: stringOption(args, 'config'), schema: stringOption(args, 'schema'), out: '' })
+    const state = await loadDeclarations(schema)
     const target = await openCliDatabase(args, context, 'check')
     try {
       const { drift, notChecked } = await checkDrift(target.db, state)

@@ -1,5 +1,5 @@
 import { generateMigration } from '../../toolkit/generate-migration.ts'
-import { importSchemaModules, readDrizzleConfig } from '../../toolkit/load-declarations.ts'
+import { importSchemaModules, resolveToolkitPaths } from '../../toolkit/load-declarations.ts'
 import { drizzleSnapshotTables } from '../../toolkit/migration-folder.ts'
 import { packageTablesIn, packageTablesInSnapshot } from '../../toolkit/package-tables-in.ts'
 import { stateOf } from '../../toolkit/timescale-state.ts'
@@ -36,15 +36,11 @@ export const generateCommand: Command = {
     })
     const name = stringOption(args, 'name') ?? 'timescale'
     if (!/^[a-z0-9_]{1,60}$/i.test(name)) throw new UsageError('generate: --name must be letters, digits and _ (at most 60)')
-    const schema = stringOption(args, 'schema')
-    const out = stringOption(args, 'out')
-    const paths =
-      schema !== undefined && out !== undefined
-        ? { schema: [schema], out }
-        : await readDrizzleConfig(stringOption(args, 'config') ?? 'drizzle.config.ts').then((c) => ({
-            schema: schema === undefined ? c.schema : [schema],
-            out: out ?? c.out,
-          }))
+    const paths = await resolveToolkitPaths({
+      config: stringOption(args, 'config'),
+      schema: stringOption(args, 'schema'),
+      out: stringOption(args, 'out'),
+    })
     const values = await importSchemaModules(paths.schema)
     const state = stateOf(values)
     const exported = packageTablesIn(values)
