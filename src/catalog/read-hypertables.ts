@@ -9,6 +9,8 @@ export interface CatalogDimension {
   chunkInterval: string | null
   /** Number of hash partitions of a space dimension. */
   partitions: number | null
+  /** Chunk interval of a range dimension on an integer column (absent otherwise). */
+  integerInterval?: number
 }
 
 /** A hypertable as TimescaleDB's information views describe it. */
@@ -55,10 +57,19 @@ export async function readHypertables(db: AnyPgDatabase): Promise<CatalogHyperta
               from hypertable_detailed_size(format('%I.%I', h.hypertable_schema, h.hypertable_name)::regclass) s) as bytes
           from timescaledb_information.hypertables h order by 1, 2`,
     ),
-    queryRows<{ schema: string; name: string; column: string; type: string; interval: string | null; partitions: number | null }>(
+    queryRows<{
+      schema: string
+      name: string
+      column: string
+      type: string
+      interval: string | null
+      partitions: number | null
+      integer_interval: number | null
+    }>(
       db,
       sql`select hypertable_schema as schema, hypertable_name as name, column_name as column,
-                 dimension_type as type, time_interval::text as interval, num_partitions::int as partitions
+                 dimension_type as type, time_interval::text as interval, num_partitions::int as partitions,
+                 integer_interval::float8 as integer_interval
           from timescaledb_information.dimensions order by 1, 2, dimension_number`,
     ),
     queryRows<{ schema: string; name: string; column: string; segment: number | null; order: number | null; asc: boolean | null }>(
@@ -85,6 +96,7 @@ export async function readHypertables(db: AnyPgDatabase): Promise<CatalogHyperta
         kind: d.type === 'Time' ? 'time' : 'hash',
         chunkInterval: d.interval,
         partitions: d.partitions === null ? null : Number(d.partitions),
+        ...(d.integer_interval === null ? {} : { integerInterval: Number(d.integer_interval) }),
       })),
       compression: {
         enabled: h.enabled,

@@ -64,11 +64,23 @@ export async function checkDrift(db: AnyPgDatabase, state: TimescaleState): Prom
       drift.push({ object: key, what: 'hypertable', declared: `a hypertable on ${spec.time}`, actual: 'not a hypertable' })
       continue
     }
-    const time = live.dimensions.find((d) => d.kind === 'time')
-    differ(key, 'time column', spec.time, time?.column ?? none)
+    // The first dimension is time; ranges on other columns are dimensions of kind time too.
+    const [time, ...others] = live.dimensions
+    differ(key, 'time column', spec.time, time?.kind === 'time' ? time.column : none)
     intervals.push({ object: key, what: 'chunk interval', declared: spec.chunkInterval, actual: time?.chunkInterval ?? null })
     const hash = (ds: readonly { column: string; partitions: number | null }[]) => ds.map((d) => `${d.column} × ${d.partitions}`)
-    differ(key, 'hash dimensions', list(hash(spec.dimensions)), list(hash(live.dimensions.filter((d) => d.kind === 'hash'))))
+    const declaredHash = spec.dimensions.flatMap((d) => ('partitions' in d ? [d] : []))
+    differ(key, 'hash dimensions', list(hash(declaredHash)), list(hash(others.filter((d) => d.kind === 'hash'))))
+    const declaredRanges = spec.dimensions.flatMap((d) => ('interval' in d ? [d] : []))
+    const liveRanges = others.filter((d) => d.kind === 'time')
+    differ(key, 'range dimensions', list(declaredRanges.map((d) => d.column)), list(liveRanges.map((d) => d.column)))
+    for (const d of declaredRanges) {
+      const l = liveRanges.find((r) => r.column === d.column)
+      if (!l) continue
+      if (typeof d.interval === 'number')
+        differ(key, `range interval of ${d.column}`, String(d.interval), String(l.integerInterval ?? none))
+      else intervals.push({ object: key, what: `range interval of ${d.column}`, declared: d.interval, actual: l.chunkInterval })
+    }
     if (!licensed) {
       if (spec.compression || spec.retention) notChecked.push(`${key}: columnstore and retention (the Apache edition has neither)`)
       continue

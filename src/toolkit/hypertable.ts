@@ -17,8 +17,12 @@ export interface HypertableOptions<T extends PgTable, K extends ColumnKey<T> = C
   time: K
   /** The time range of one chunk: `'1 day'`. Default: TimescaleDB's 7 days. */
   chunkInterval?: string
-  /** More dimensions: hash partitions of a column (`{ column, partitions }`). */
-  dimensions?: { column: ColumnKey<T>; partitions: number }[]
+  /**
+   * More dimensions: hash partitions of a column (`{ column, partitions }`), or ranges of a
+   * column (`{ column, interval }`: an interval such as `'1 day'` for a timestamp column, a
+   * positive integer for an integer one).
+   */
+  dimensions?: ({ column: ColumnKey<T>; partitions: number } | { column: ColumnKey<T>; interval: string | number })[]
   /**
    * Let TimescaleDB create its own indexes on the time column (and each dimension with time).
    * Default `true`, as TimescaleDB does; `false` when the indexes are declared in the table.
@@ -34,13 +38,16 @@ export interface HypertableOptions<T extends PgTable, K extends ColumnKey<T> = C
   retention?: string
 }
 
+/** A dimension besides time: hash partitions, or a range (an interval text, or an integer for an integer column). */
+export type DimensionSpec = { column: string; partitions: number } | { column: string; interval: string | number }
+
 /** The database facts of a hypertable declaration: names as in SQL, intervals in canonical text. */
 export interface HypertableSpec {
   schema: string
   name: string
   time: string
   chunkInterval: string
-  dimensions: { column: string; partitions: number }[]
+  dimensions: DimensionSpec[]
   createDefaultIndexes: boolean
   compression: { segmentBy: string[]; orderBy: string[]; after: string | null } | null
   retention: string | null
@@ -58,6 +65,7 @@ export interface Hypertable<T extends PgTable = PgTable, K extends ColumnKey<T> 
 }
 
 const TIME_TYPES = /^(timestamp|date)/
+const INTEGER_TYPES = /^(smallint|integer|bigint|serial|bigserial|smallserial)/
 
 /**
  * Declares that a Drizzle table is a TimescaleDB hypertable, with its chunking, columnstore and
@@ -97,12 +105,23 @@ export function hypertable<T extends PgTable, const K extends ColumnKey<T>>(tabl
   if (!TIME_TYPES.test(time.getSQLType())) {
     throw invalid('time', `must be a timestamp, timestamptz or date column (${time.name} is ${time.getSQLType()})`)
   }
-  const dimensions = (options.dimensions ?? []).map((d, i) => {
-    const partitions = d.partitions
-    if (!Number.isInteger(partitions) || partitions < 1 || partitions > 32_767) {
-      throw invalid(`dimensions[${i}].partitions`, 'must be an integer from 1 to 32767')
+  const dimensions = (options.dimensions ?? []).map((d, i): DimensionSpec => {
+    const field = `dimensions[${i}]`
+    const dimension = column(d.column, `${field}.column`)
+    if ('partitions' in d) {
+      if (!Number.isInteger(d.partitions) || d.partitions < 1 || d.partitions > 32_767) {
+        throw invalid(`${field}.partitions`, 'must be an integer from 1 to 32767')
+      }
+      return { column: dimension.name, partitions: d.partitions }
     }
-    return { column: column(d.column, `dimensions[${i}].column`).name, partitions }
+    const type = dimension.getSQLType()
+    if (TIME_TYPES.test(type)) return { column: dimension.name, interval: validateInterval(d.interval, `${field}.interval`).text }
+    if (!INTEGER_TYPES.test(type))
+      throw invalid(`${field}.column`, `must be a timestamp, date or integer column for a range dimension (${dimension.name} is ${type})`)
+    if (typeof d.interval !== 'number' || !Number.isSafeInteger(d.interval) || d.interval < 1) {
+      throw invalid(`${field}.interval`, `must be a positive integer for the integer column ${dimension.name}`)
+    }
+    return { column: dimension.name, interval: d.interval }
   })
   checkUniqueKeys(config, [time.name, ...dimensions.map((d) => d.column)], name)
   const compression = options.compression

@@ -3,9 +3,15 @@ import { invalid } from '../validation/invalid.ts'
 import type { ContinuousAggregateSpec } from './continuous-aggregate.ts'
 import { createAggregateSql, dropAggregateSql, materializedOnlySql, refreshPolicySql } from './ddl/aggregate-sql.ts'
 import { columnstorePolicySql, disableColumnstoreSql, enableColumnstoreSql } from './ddl/columnstore-sql.ts'
-import { addDimensionSql, createHypertableSql, setChunkIntervalSql, setPartitionsSql } from './ddl/hypertable-sql.ts'
+import {
+  addDimensionSql,
+  createHypertableSql,
+  setChunkIntervalSql,
+  setDimensionIntervalSql,
+  setPartitionsSql,
+} from './ddl/hypertable-sql.ts'
 import { retentionPolicySql } from './ddl/retention-sql.ts'
-import type { HypertableSpec } from './hypertable.ts'
+import type { DimensionSpec, HypertableSpec } from './hypertable.ts'
 import type { TimescaleState } from './timescale-state.ts'
 
 /** One statement of a migration, with the line that says what it does. */
@@ -69,7 +75,7 @@ export function planMigration(previous: TimescaleState, next: TimescaleState): M
     else {
       const [create, ...dimensions] = createHypertableSql(spec)
       step(`${key} becomes a hypertable: chunks of ${spec.chunkInterval} on ${spec.time}`, create as SQL)
-      for (const [i, d] of spec.dimensions.entries()) step(`${key}: ${d.partitions} hash partitions on ${d.column}`, dimensions[i] as SQL)
+      for (const [i, d] of spec.dimensions.entries()) step(`${key}: ${dimensionLine(d)}`, dimensions[i] as SQL)
       if (spec.compression) compressionSteps(key, spec, step)
       if (spec.retention) step(`${key}: chunks older than ${spec.retention} are dropped`, retentionPolicySql(spec, spec.retention, false))
     }
@@ -100,19 +106,20 @@ function hypertableChanges(key: string, old: HypertableSpec, spec: HypertableSpe
     step(`${key}: new chunks span ${spec.chunkInterval} (existing chunks keep ${old.chunkInterval})`, setChunkIntervalSql(spec))
   }
   for (const d of old.dimensions) {
-    if (!spec.dimensions.some((n) => n.column === d.column)) {
-      throw invalid('dimensions', `of ${key}: the hash dimension on ${d.column} cannot be removed from a hypertable`)
+    const now = spec.dimensions.find((n) => n.column === d.column)
+    if (!now) throw invalid('dimensions', `of ${key}: the dimension on ${d.column} cannot be removed from a hypertable`)
+    if ('partitions' in d !== 'partitions' in now) {
+      throw invalid('dimensions', `of ${key}: the dimension on ${d.column} cannot change between hash and range`)
     }
   }
   for (const d of spec.dimensions) {
     const was = old.dimensions.find((o) => o.column === d.column)
-    if (!was)
-      step(
-        `${key}: ${d.partitions} hash partitions on ${d.column} (TimescaleDB refuses this while the table has rows)`,
-        addDimensionSql(spec, d),
-      )
-    else if (was.partitions !== d.partitions)
-      step(`${key}: ${d.partitions} hash partitions on ${d.column} for new chunks`, setPartitionsSql(spec, d))
+    if (!was) step(`${key}: ${dimensionLine(d)} (TimescaleDB refuses a new dimension while the table has rows)`, addDimensionSql(spec, d))
+    else if ('partitions' in d && 'partitions' in was && was.partitions !== d.partitions) {
+      step(`${key}: ${dimensionLine(d)} for new chunks`, setPartitionsSql(spec, d))
+    } else if ('interval' in d && 'interval' in was && was.interval !== d.interval) {
+      step(`${key}: ${dimensionLine(d)} for new chunks`, setDimensionIntervalSql(spec, d))
+    }
   }
   if (!old.compression && spec.compression) compressionSteps(key, spec, step)
   else if (old.compression && !spec.compression) step(`${key}: columnstore off and its policy removed`, disableColumnstoreSql(spec))
@@ -138,6 +145,8 @@ function compressionSteps(key: string, spec: HypertableSpec, step: (c: string, s
   if (compression.after) step(`${key}: ${afterLine(compression.after)}`, columnstorePolicySql(spec, compression.after, false))
 }
 
+const dimensionLine = (d: DimensionSpec) =>
+  'partitions' in d ? `${d.partitions} hash partitions on ${d.column}` : `ranges of ${d.interval} on ${d.column}`
 const settingsLine = (spec: HypertableSpec) =>
   `segmented by ${spec.compression?.segmentBy.join(', ') || 'nothing'}, ordered by ${spec.compression?.orderBy.join(', ')}`
 const afterLine = (after: string | null) => (after ? `chunks older than ${after} go to the columnstore` : 'columnstore policy removed')

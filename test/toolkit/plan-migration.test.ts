@@ -97,7 +97,7 @@ describe('the DDL builders', () => {
     const plan = planMigration(stateOf([readingsHypertable, hourly]), stateOf([table]))
     expect(plan.steps.map((s) => s.comment)).toEqual([
       'public.device_readings_hourly is no longer declared: dropped',
-      'public.device_readings: 8 hash partitions on device_id (TimescaleDB refuses this while the table has rows)',
+      'public.device_readings: 8 hash partitions on device_id (TimescaleDB refuses a new dimension while the table has rows)',
       'public.device_readings: chunks older than 30 days go to the columnstore',
       'public.device_readings: retention policy removed',
     ])

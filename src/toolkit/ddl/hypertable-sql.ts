@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm'
-import type { HypertableSpec } from '../hypertable.ts'
+import type { DimensionSpec, HypertableSpec } from '../hypertable.ts'
 import { regclassText } from '../identifier.ts'
 
 /**
@@ -18,10 +18,22 @@ export function createHypertableSql(spec: HypertableSpec): SQL[] {
   ]
 }
 
-/** `add_dimension` of a hash dimension (TimescaleDB refuses it on a hypertable that has rows). */
-export function addDimensionSql(spec: HypertableSpec, dimension: { column: string; partitions: number }): SQL {
-  return sql`SELECT add_dimension(${regclassText(spec)}, by_hash(${dimension.column}, ${dimension.partitions}), if_not_exists => TRUE)`
+/** `add_dimension` of a hash or range dimension (TimescaleDB refuses it on a hypertable that has rows). */
+export function addDimensionSql(spec: HypertableSpec, dimension: DimensionSpec): SQL {
+  const by =
+    'partitions' in dimension
+      ? sql`by_hash(${dimension.column}, ${dimension.partitions})`
+      : sql`by_range(${dimension.column}, ${rangeInterval(dimension.interval)})`
+  return sql`SELECT add_dimension(${regclassText(spec)}, ${by}, if_not_exists => TRUE)`
 }
+
+/** `set_chunk_time_interval` of a range dimension other than time, for chunks created from now on. */
+export function setDimensionIntervalSql(spec: HypertableSpec, dimension: { column: string; interval: string | number }): SQL {
+  return sql`SELECT set_chunk_time_interval(${regclassText(spec)}, ${rangeInterval(dimension.interval)}, dimension_name => ${dimension.column})`
+}
+
+const rangeInterval = (interval: string | number): SQL =>
+  typeof interval === 'number' ? sql.raw(String(interval)) : sql`INTERVAL ${interval}`
 
 /**
  * `set_chunk_time_interval`: chunks created from now on have the new interval; existing ones keep theirs.
