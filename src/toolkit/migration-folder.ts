@@ -14,23 +14,27 @@ interface Journal {
 
 const fail = (message: string) => new MigrationError(message, ErrorCodes.MIGRATION)
 
-function readJournal(folder: string): Journal {
-  const path = join(folder, 'meta', '_journal.json')
-  if (!existsSync(path))
-    throw fail(
-      `${folder} has no drizzle-kit migrations (meta/_journal.json): run drizzle-kit generate first, so the tables exist before they become hypertables`,
-    )
-  return JSON.parse(readFileSync(path, 'utf8')) as Journal
+interface DrizzleSnapshot {
+  id: string
+  tables?: Record<string, unknown>
+}
+
+const journalPath = (folder: string) => join(folder, 'meta', '_journal.json')
+/** drizzle-kit names a migration's snapshot after the migration's number: `0003_snapshot.json`. */
+const snapshotPath = (folder: string, tag: string) => join(folder, 'meta', `${tag.split('_')[0]}_snapshot.json`)
+
+/** The journal and drizzle-kit's last snapshot of `folder`, or `undefined` without migrations. */
+function lastMigration(folder: string): { journal: Journal; last: Journal['entries'][number]; snapshot: DrizzleSnapshot } | undefined {
+  if (!existsSync(journalPath(folder))) return undefined
+  const journal = JSON.parse(readFileSync(journalPath(folder), 'utf8')) as Journal
+  const last = journal.entries.at(-1)
+  if (!last || !existsSync(snapshotPath(folder, last.tag))) return undefined
+  return { journal, last, snapshot: JSON.parse(readFileSync(snapshotPath(folder, last.tag), 'utf8')) as DrizzleSnapshot }
 }
 
 /** The tables of drizzle-kit's last snapshot in `folder` (`public.devices`, ...), or `undefined` without migrations. */
 export function drizzleSnapshotTables(folder: string): Record<string, unknown> | undefined {
-  const path = join(folder, 'meta', '_journal.json')
-  if (!existsSync(path)) return undefined
-  const last = (JSON.parse(readFileSync(path, 'utf8')) as Journal).entries.at(-1)
-  if (!last) return undefined
-  const snapshot = join(folder, 'meta', `${last.tag.split('_')[0]}_snapshot.json`)
-  return existsSync(snapshot) ? (JSON.parse(readFileSync(snapshot, 'utf8')) as { tables?: Record<string, unknown> }).tables : undefined
+  return lastMigration(folder)?.snapshot.tables
 }
 
 /** The state the last `generate` wrote into `folder`, or the empty state. */
@@ -49,21 +53,22 @@ export function readSnapshot(folder: string): TimescaleState {
  * @throws {MigrationError} no drizzle-kit migrations yet, or a hypertable's table not among them.
  */
 export function writeCustomMigration(folder: string, name: string, text: string, state: TimescaleState): string {
-  const journal = readJournal(folder)
-  const last = journal.entries.at(-1)
-  if (!last) throw fail(`${folder}/meta/_journal.json lists no migration: run drizzle-kit generate first`)
-  const prefix = (tag: string) => tag.split('_')[0] as string
-  const snapshotPath = (tag: string) => join(folder, 'meta', `${prefix(tag)}_snapshot.json`)
-  const snapshot = JSON.parse(readFileSync(snapshotPath(last.tag), 'utf8')) as { id: string; tables?: Record<string, unknown> }
+  const found = lastMigration(folder)
+  if (!found) {
+    throw fail(
+      `${folder} has no drizzle-kit migrations (meta/_journal.json and its snapshot): run drizzle-kit generate first, so the tables exist before they become hypertables`,
+    )
+  }
+  const { journal, last, snapshot } = found
   for (const key of Object.keys(state.hypertables)) {
     if (!snapshot.tables?.[key]) throw fail(`${key} is not in drizzle-kit's migrations of ${folder}: run drizzle-kit generate first`)
   }
   const idx = last.idx + 1
   const tag = `${String(idx).padStart(4, '0')}_${name}`
   const { id, ...rest } = snapshot
-  writeFileSync(snapshotPath(tag), `${JSON.stringify({ ...rest, id: crypto.randomUUID(), prevId: id }, null, 2)}`)
+  writeFileSync(snapshotPath(folder, tag), `${JSON.stringify({ ...rest, id: crypto.randomUUID(), prevId: id }, null, 2)}`)
   journal.entries.push({ idx, version: last.version, when: Date.now(), tag, breakpoints: true })
-  writeFileSync(join(folder, 'meta', '_journal.json'), JSON.stringify(journal, null, 2))
+  writeFileSync(journalPath(folder), JSON.stringify(journal, null, 2))
   const path = join(folder, `${tag}.sql`)
   writeFileSync(path, text)
   writeFileSync(join(folder, 'meta', SNAPSHOT_FILE), `${JSON.stringify(state, null, 2)}\n`)
