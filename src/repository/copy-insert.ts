@@ -1,13 +1,10 @@
 import type postgres from 'postgres'
 import { copyFromStdin } from '../internal/copy-from-stdin.ts'
 import type { ValidRecord } from '../validation/index.ts'
-import { copyText } from './copy-text.ts'
+import { copyPieces } from './copy-text.ts'
 import { copyUpsert } from './copy-upsert.ts'
 import { plainCopyFirst } from './plain-copy-first.ts'
 import { COPY_COLUMNS } from './record-columns.ts'
-
-/** Rows per piece of the COPY stream: a piece is encoded while the server reads the previous one. */
-const PIECE_ROWS = 2000
 
 /**
  * Writes `chunks` with upsert semantics on postgres.js: one plain COPY of every chunk (streamed:
@@ -16,12 +13,8 @@ const PIECE_ROWS = 2000
  * either way. Why: docs/performance.md.
  */
 export async function copyInsert(sql: postgres.Sql, chunks: readonly (readonly ValidRecord[])[]): Promise<void> {
-  const copied = await plainCopyFirst(sql, () => copyFromStdin(sql, `copy time_series_data (${COPY_COLUMNS}) from stdin`, encoded(chunks)))
+  const copied = await plainCopyFirst(sql, () =>
+    copyFromStdin(sql, `copy time_series_data (${COPY_COLUMNS}) from stdin`, copyPieces(chunks)),
+  )
   if (!copied) await copyUpsert(sql, chunks)
-}
-
-function* encoded(chunks: readonly (readonly ValidRecord[])[]): Generator<string> {
-  for (const chunk of chunks) {
-    for (let start = 0; start < chunk.length; start += PIECE_ROWS) yield copyText(chunk.slice(start, start + PIECE_ROWS))
-  }
 }

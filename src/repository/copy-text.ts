@@ -32,3 +32,13 @@ export function copyText(rows: readonly ValidRecord[]): string {
   }
   return out
 }
+
+/** Rows per piece of a COPY stream: a piece is encoded while the server reads the previous one. */
+const PIECE_ROWS = 2000
+
+/** The chunks' rows as COPY text, in pieces of {@link PIECE_ROWS} rows, encoded one at a time as they are asked for. */
+export function* copyPieces(chunks: readonly (readonly ValidRecord[])[]): Generator<string> {
+  for (const chunk of chunks) {
+    for (let start = 0; start < chunk.length; start += PIECE_ROWS) yield copyText(chunk.slice(start, start + PIECE_ROWS))
+  }
+}

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ValidRecord } from '../validation/index.ts'
-import { copyText } from './copy-text.ts'
+import { copyPieces } from './copy-text.ts'
 import { ENSURE_STAGING, UPSERT_FROM_STAGING } from './copy-upsert.ts'
 import { plainCopyFirst } from './plain-copy-first.ts'
 import { COPY_COLUMNS } from './record-columns.ts'
@@ -38,8 +38,6 @@ export function loadCopyFrom(): Promise<CopyFrom | undefined> {
   return copyFromModule
 }
 
-const PIECE_ROWS = 2000
-
 /**
  * Writes `chunks` with upsert semantics on node-postgres, all or nothing: a plain COPY when no
  * key exists yet, else the staging upsert. `false` when pg-copy-streams is not installed (the
@@ -75,12 +73,7 @@ export async function nodePgCopyInsert(
 }
 
 async function copy(conn: NodePgClient, copyFrom: CopyFrom, statement: string, chunks: readonly (readonly ValidRecord[])[]): Promise<void> {
-  function* pieces() {
-    for (const chunk of chunks) {
-      for (let start = 0; start < chunk.length; start += PIECE_ROWS) yield copyText(chunk.slice(start, start + PIECE_ROWS))
-    }
-  }
-  await pipeline(Readable.from(pieces()), conn.query(copyFrom(statement)) as NodeJS.WritableStream)
+  await pipeline(Readable.from(copyPieces(chunks)), conn.query(copyFrom(statement)) as NodeJS.WritableStream)
 }
 
 /** A pool's connection for the duration of `work` (destroyed when it failed), or the Client itself. */
