@@ -1,6 +1,5 @@
 import { type Column, type SQL, sql } from 'drizzle-orm'
-import { invalid } from '../../validation/invalid.ts'
-import { literal } from './time-bucket.ts'
+import { literal, zoneArgument } from './time-bucket.ts'
 
 /** Options of {@link timeBucketGapfill}. */
 export interface GapfillOptions {
@@ -26,10 +25,7 @@ export interface GapfillOptions {
  */
 export function timeBucketGapfill<C extends Column>(column: C, width: string, options: GapfillOptions = {}): SQL<C['_']['data']> {
   const args: SQL[] = [sql`${literal.interval(width, 'width')}`, sql`${column}`]
-  if (options.timeZone !== undefined) {
-    if (!/with time zone/.test(column.getSQLType())) throw invalid('timeZone', 'applies only to a timestamp with time zone column')
-    args.push(sql`${literal.zone(options.timeZone, 'timeZone')}`)
-  }
+  if (options.timeZone !== undefined) args.push(zoneArgument(column, options.timeZone))
   if (options.start !== undefined) args.push(sql`start => ${literal.time(options.start, 'start')}`)
   if (options.finish !== undefined) args.push(sql`finish => ${literal.time(options.finish, 'finish')}`)
   return sql<C['_']['data']>`time_bucket_gapfill(${sql.join(args, sql`, `)})`.mapWith(column)

@@ -25,6 +25,12 @@ export const literal = {
   zone: (value: unknown, field: string) => sql.raw(`'${validateTimeZone(value, field)}'`),
 }
 
+/** The time zone argument of a bucketing function: only a `timestamp with time zone` column takes one. */
+export function zoneArgument(column: Column, timeZone: string): SQL {
+  if (!/with time zone/.test(column.getSQLType())) throw invalid('timeZone', 'applies only to a timestamp with time zone column')
+  return sql`${literal.zone(timeZone, 'timeZone')}`
+}
+
 /**
  * TimescaleDB's `time_bucket` of a column, as a Drizzle expression for `select`, `groupBy` and
  * `orderBy`: its type is the column's.
@@ -41,10 +47,7 @@ export const literal = {
 export function timeBucket<C extends Column>(column: C, width: string, options: TimeBucketOptions = {}): SQL<C['_']['data']> {
   const w = literal.interval(width, 'width')
   const args: SQL[] = [sql`${w}`, sql`${column}`]
-  if (options.timeZone !== undefined) {
-    if (!/with time zone/.test(column.getSQLType())) throw invalid('timeZone', 'applies only to a timestamp with time zone column')
-    args.push(sql`${literal.zone(options.timeZone, 'timeZone')}`)
-  }
+  if (options.timeZone !== undefined) args.push(zoneArgument(column, options.timeZone))
   if (options.origin !== undefined) args.push(sql`origin => ${literal.time(options.origin, 'origin')}`)
   if (options.offset !== undefined) args.push(sql`"offset" => ${literal.interval(options.offset, 'offset')}`)
   return sql<C['_']['data']>`time_bucket(${sql.join(args, sql`, `)})`.mapWith(column)
