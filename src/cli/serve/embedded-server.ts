@@ -42,6 +42,7 @@ import {
 // PGlite must never receive (it exits on COPY FROM STDIN: the database would be gone).
 const COPY_FROM_STDIN = /^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*copy\s[\s\S]*\sfrom\s+stdin\b[^;]*;?\s*$/i
 const MENTIONS_COPY_FROM_STDIN = /\bcopy\b[\s\S]*\bfrom\s+stdin\b/i
+const NOT_ALONE = errorResponse('0A000', 'serve runs COPY ... FROM STDIN only as a statement of its own')
 /** The frontend messages passed to PGlite (the COPY sub-protocol and Terminate are answered here). */
 const FORWARDED = new Set(['Q', 'P', 'B', 'D', 'E', 'S', 'H', 'C', 'F', 'p'])
 
@@ -228,7 +229,10 @@ export class EmbeddedServer {
       client.socket.end()
       return
     }
-    if (client.skipToSync && type !== 'S') return
+    if (client.skipToSync) {
+      if (type !== 'S') return
+      client.skipToSync = false
+    }
     if (client.copy) return this.#copyMessage(client, type, body)
     if (!FORWARDED.has(type)) {
       // PostgreSQL ends a session on a message it does not know; PGlite would exit.
@@ -244,7 +248,7 @@ export class EmbeddedServer {
         return
       }
       if (MENTIONS_COPY_FROM_STDIN.test(text)) {
-        this.#send(client, errorResponse('0A000', 'serve runs COPY ... FROM STDIN only as a statement of its own'))
+        this.#send(client, NOT_ALONE)
         this.#send(client, readyForQuery(client.status))
         return
       }
@@ -260,7 +264,7 @@ export class EmbeddedServer {
         return
       }
       if (MENTIONS_COPY_FROM_STDIN.test(text)) {
-        this.#send(client, errorResponse('0A000', 'serve runs COPY ... FROM STDIN only as a statement of its own'))
+        this.#send(client, NOT_ALONE)
         client.skipToSync = true
         return
       }
@@ -328,7 +332,6 @@ export class EmbeddedServer {
   #renamed(client: Client, type: number, body: Uint8Array): Uint8Array | undefined {
     const own = (name: string) => (name === '' ? '' : `c${client.id}_${name}`)
     const t = String.fromCharCode(type)
-    if (t === 'S' && client.skipToSync) client.skipToSync = false
     if (t === 'P') {
       const name = readCString(body, 0)
       if (name.text === '') return undefined
