@@ -198,7 +198,7 @@ export function continuousAggregate<
     fromSql = sql`${root.table}`
   } else {
     checkMultiple(bucket, validateInterval(from.spec.bucket), from.spec.name)
-    if ((timeZone ?? null) !== from.spec.timeZone)
+    if (timeZone !== from.spec.timeZone)
       throw invalid('timeZone', `must be the time zone of ${from.spec.name} (${from.spec.timeZone ?? 'UTC'})`)
     selectList = [
       sql`${bucketSql(bucket.text, sql`${sql.identifier(from.spec.bucketColumn)}`, timeZone)} AS ${sql.identifier(bucketColumn)}`,
@@ -275,7 +275,7 @@ function checkMultiple(coarse: ReturnType<typeof validateInterval>, fine: Return
     coarse.months > 0
       ? fine.months > 0
         ? coarse.months % fine.months === 0
-        : fine.months === 0 && 86_400_000_000 % (fine.microseconds + fine.days * 86_400_000_000) === 0
+        : 86_400_000_000 % (fine.microseconds + fine.days * 86_400_000_000) === 0
       : fine.months === 0 && minimumMicroseconds(coarse) % minimumMicroseconds(fine) === 0
   if (!ok) throw invalid('bucket', `must be a multiple of the bucket of ${finer} (${fine.text})`)
 }

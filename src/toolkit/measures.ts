@@ -64,44 +64,37 @@ export function avg<C extends PgColumn>(column: C): Measure<number, false> {
   return { kind: 'avg', column: c, sqlType: numericResult(c), notNull: false, decode: toNumber }
 }
 
+/** A measure whose value has its column's type, decoded by the column: min, max, first, last. */
+function ofColumnType<C extends PgColumn>(kind: 'min' | 'max' | 'first' | 'last', column: C): Measure<DataOf<C>, false> {
+  const c = columnOf(column, kind)
+  return { kind, column: c, sqlType: c.getSQLType(), notNull: false, decode: (v) => c.mapFromDriverValue(v) as DataOf<C> }
+}
+
 /** `min(column)`, rolled up as the minimum. */
 export function min<C extends PgColumn>(column: C): Measure<DataOf<C>, false> {
-  const c = columnOf(column, 'min')
-  return { kind: 'min', column: c, sqlType: c.getSQLType(), notNull: false, decode: (v) => c.mapFromDriverValue(v) as DataOf<C> }
+  return ofColumnType('min', column)
 }
 
 /** `max(column)`, rolled up as the maximum. */
 export function max<C extends PgColumn>(column: C): Measure<DataOf<C>, false> {
-  const c = columnOf(column, 'max')
-  return { kind: 'max', column: c, sqlType: c.getSQLType(), notNull: false, decode: (v) => c.mapFromDriverValue(v) as DataOf<C> }
+  return ofColumnType('max', column)
 }
 
 /** TimescaleDB's `first(column, time)`: the value at the earliest time of the bucket. */
 export function first<C extends PgColumn>(column: C): Measure<DataOf<C>, false> {
-  const c = columnOf(column, 'first')
-  return { kind: 'first', column: c, sqlType: c.getSQLType(), notNull: false, decode: (v) => c.mapFromDriverValue(v) as DataOf<C> }
+  return ofColumnType('first', column)
 }
 
 /** TimescaleDB's `last(column, time)`: the value at the latest time of the bucket. */
 export function last<C extends PgColumn>(column: C): Measure<DataOf<C>, false> {
-  const c = columnOf(column, 'last')
-  return { kind: 'last', column: c, sqlType: c.getSQLType(), notNull: false, decode: (v) => c.mapFromDriverValue(v) as DataOf<C> }
+  return ofColumnType('last', column)
 }
 
 /**
  * The aggregate columns of a continuous aggregate, by function: `measure.avg(readings.temperature)`.
  * (A namespace, so they do not clash with drizzle-orm's `avg`, `count`, ... of a query.)
  */
-export const measure = {
-  count: (column?: PgColumn) => count(column),
-  sum: <C extends PgColumn>(column: C) => sum(column),
-  avg: <C extends PgColumn>(column: C) => avg(column),
-  min: <C extends PgColumn>(column: C) => min(column),
-  max: <C extends PgColumn>(column: C) => max(column),
-  first: <C extends PgColumn>(column: C) => first(column),
-  last: <C extends PgColumn>(column: C) => last(column),
-  sql: <TData = unknown>(expression: SQL, sqlType: string, decode?: (value: unknown) => TData) => aggregateSql(expression, sqlType, decode),
-} as const
+export const measure = { count, sum, avg, min, max, first, last, sql: aggregateSql } as const
 
 /**
  * Any aggregate expression written with Drizzle's `sql` over the hypertable's columns, with its
