@@ -1,3 +1,4 @@
+import { type SQL, sql } from 'drizzle-orm'
 import { invalid } from '../validation/invalid.ts'
 
 // PostgreSQL's limit (NAMEDATALEN - 1); longer names are silently truncated by the server.
@@ -21,4 +22,9 @@ export function checkIdentifier(name: unknown, field: string): string {
 /** `"schema"."name"`: the text TimescaleDB's functions read as a `regclass`. */
 export function regclassText(key: { schema: string; name: string }): string {
   return `"${key.schema}"."${key.name}"`
+}
+
+/** `"schema"."name"` as SQL, for DDL (`ALTER TABLE`, `DROP MATERIALIZED VIEW`): names that passed {@link checkIdentifier}. */
+export function qualifiedName(key: { schema: string; name: string }): SQL {
+  return sql.raw(regclassText(key))
 }

@@ -1,9 +1,8 @@
 import { type SQL, sql } from 'drizzle-orm'
 import type { ContinuousAggregateSpec, RefreshPolicy } from '../continuous-aggregate.ts'
-import { regclassText } from '../identifier.ts'
+import { qualifiedName, regclassText } from '../identifier.ts'
 import { tslOnly } from './tsl-only.ts'
 
-const viewName = (spec: ContinuousAggregateSpec) => sql.raw(`"${spec.schema}"."${spec.name}"`)
 const what = (spec: ContinuousAggregateSpec) => `the continuous aggregate ${spec.schema}.${spec.name}`
 
 /**
@@ -15,7 +14,7 @@ const what = (spec: ContinuousAggregateSpec) => `the continuous aggregate ${spec
  */
 export function createAggregateSql(spec: ContinuousAggregateSpec): SQL {
   // The names passed checkIdentifier; the definition is SQL text the declaration rendered.
-  const view = sql.raw(`CREATE MATERIALIZED VIEW IF NOT EXISTS "${spec.schema}"."${spec.name}"
+  const view = sql.raw(`CREATE MATERIALIZED VIEW IF NOT EXISTS ${regclassText(spec)}
     WITH (timescaledb.continuous, timescaledb.materialized_only = ${spec.materializedOnly ? 'true' : 'false'}) AS
     ${spec.definition}
     WITH NO DATA`)
@@ -29,14 +28,14 @@ export function createAggregateSql(spec: ContinuousAggregateSpec): SQL {
 
 /** `DROP MATERIALIZED VIEW IF EXISTS`: its materialized rows go with it. */
 export function dropAggregateSql(spec: ContinuousAggregateSpec): SQL {
-  return sql`DROP MATERIALIZED VIEW IF EXISTS ${viewName(spec)}`
+  return sql`DROP MATERIALIZED VIEW IF EXISTS ${qualifiedName(spec)}`
 }
 
 /** Real-time on or off: `timescaledb.materialized_only`. */
 export function materializedOnlySql(spec: ContinuousAggregateSpec): SQL {
   return tslOnly(
     what(spec),
-    sql`  ALTER MATERIALIZED VIEW ${viewName(spec)} SET (timescaledb.materialized_only = ${sql.raw(spec.materializedOnly ? 'true' : 'false')});`,
+    sql`  ALTER MATERIALIZED VIEW ${qualifiedName(spec)} SET (timescaledb.materialized_only = ${sql.raw(spec.materializedOnly ? 'true' : 'false')});`,
   )
 }
 

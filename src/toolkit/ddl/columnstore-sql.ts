@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm'
 import type { HypertableSpec } from '../hypertable.ts'
-import { regclassText } from '../identifier.ts'
+import { qualifiedName, regclassText } from '../identifier.ts'
 import { byColumnstoreVersion, tslOnly } from './tsl-only.ts'
 
 type Compression = NonNullable<HypertableSpec['compression']>
@@ -13,7 +13,7 @@ type Compression = NonNullable<HypertableSpec['compression']>
  * @see https://docs.timescale.com/api/latest/hypercore/alter_table/
  */
 export function enableColumnstoreSql(spec: HypertableSpec, compression: Compression): SQL {
-  const table = sql.raw(`"${spec.schema}"."${spec.name}"`)
+  const table = qualifiedName(spec)
   const segmentBy = compression.segmentBy.map((c) => `"${c}"`).join(', ')
   const orderBy = compression.orderBy.map((o) => o.replace(/^(.*) (ASC|DESC)$/, '"$1" $2')).join(', ')
   return tslOnly(
@@ -27,7 +27,7 @@ export function enableColumnstoreSql(spec: HypertableSpec, compression: Compress
 
 /** Turns the columnstore off (TimescaleDB refuses while chunks are still compressed) and removes its policy. */
 export function disableColumnstoreSql(spec: HypertableSpec): SQL {
-  const table = sql.raw(`"${spec.schema}"."${spec.name}"`)
+  const table = qualifiedName(spec)
   return tslOnly(
     `the columnstore (compression) of ${spec.schema}.${spec.name}`,
     byColumnstoreVersion(
