@@ -17,13 +17,13 @@ import { COPY_COLUMNS, upsertOnConflict } from './record-columns.ts'
 // Created once per connection (a temporary table lives as long as its session), emptied at
 // every commit. The check and the CREATE run inside the caller's transaction, so this also
 // works behind a transaction-mode pooler. A DO block avoids the NOTICE of CREATE ... IF NOT EXISTS.
-export const ENSURE_STAGING = `do $$ begin
+const ENSURE_STAGING = `do $$ begin
   if to_regclass('pg_temp.drizzle_timescale_staging') is null then
     create temporary table drizzle_timescale_staging (like time_series_data) on commit delete rows;
   end if;
 end $$`
 
-export const UPSERT_FROM_STAGING = `insert into time_series_data (${COPY_COLUMNS})
+const UPSERT_FROM_STAGING = `insert into time_series_data (${COPY_COLUMNS})
   select ${COPY_COLUMNS} from drizzle_timescale_staging ${new PgDialect().sqlToQuery(upsertOnConflict).sql}`
 
 /**
@@ -33,15 +33,31 @@ export const UPSERT_FROM_STAGING = `insert into time_series_data (${COPY_COLUMNS
 export async function copyUpsert(sql: postgres.Sql, chunks: readonly (readonly ValidRecord[])[]): Promise<void> {
   await beginGuarded(
     (work) => sql.begin(work),
-    async (tx: postgres.TransactionSql) => {
-      await tx.unsafe(ENSURE_STAGING)
-      for (const [index, chunk] of chunks.entries()) {
-        if (index > 0) await tx.unsafe('truncate drizzle_timescale_staging')
-        await copyInto(tx, chunk)
-        await tx.unsafe(UPSERT_FROM_STAGING)
-      }
-    },
+    (tx: postgres.TransactionSql) =>
+      upsertThroughStaging(
+        (text) => tx.unsafe(text),
+        (statement, rows) => copyFromStdin(tx, statement, [copyText(rows)]),
+        chunks,
+      ),
   )
+}
+
+/**
+ * The staging steps inside a transaction the caller opened, whatever the driver: make sure the
+ * session's staging table exists, then for each chunk COPY it there (`copy` runs the given
+ * `COPY ... FROM STDIN`), upsert from it into the hypertable, and empty it before the next.
+ */
+export async function upsertThroughStaging(
+  query: (text: string) => Promise<unknown>,
+  copy: (statement: string, rows: readonly ValidRecord[]) => Promise<unknown>,
+  chunks: readonly (readonly ValidRecord[])[],
+): Promise<void> {
+  await query(ENSURE_STAGING)
+  for (const [index, chunk] of chunks.entries()) {
+    if (index > 0) await query('truncate drizzle_timescale_staging')
+    await copy(`copy drizzle_timescale_staging (${COPY_COLUMNS}) from stdin`, chunk)
+    await query(UPSERT_FROM_STAGING)
+  }
 }
 
 /**
@@ -82,8 +98,4 @@ async function neverAfter(transactionEnded: Promise<void>): Promise<void> {
   const first = await Promise.race([transactionEnded.then(() => 'ended' as const), grace])
   clearTimeout(timer)
   if (first === 'ended') await new Promise<never>(() => {})
-}
-
-async function copyInto(tx: postgres.TransactionSql, rows: readonly ValidRecord[]): Promise<void> {
-  await copyFromStdin(tx, `copy drizzle_timescale_staging (${COPY_COLUMNS}) from stdin`, [copyText(rows)])
 }

@@ -2,7 +2,7 @@ import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import type { ValidRecord } from '../validation/index.ts'
 import { copyPieces } from './copy-text.ts'
-import { ENSURE_STAGING, UPSERT_FROM_STAGING } from './copy-upsert.ts'
+import { upsertThroughStaging } from './copy-upsert.ts'
 import { plainCopyFirst } from './plain-copy-first.ts'
 import { COPY_COLUMNS } from './record-columns.ts'
 
@@ -57,12 +57,11 @@ export async function nodePgCopyInsert(
     if (plain) return
     await conn.query('begin')
     try {
-      await conn.query(ENSURE_STAGING)
-      for (const [index, chunk] of chunks.entries()) {
-        if (index > 0) await conn.query('truncate drizzle_timescale_staging')
-        await copy(conn, copyFrom, `copy drizzle_timescale_staging (${COPY_COLUMNS}) from stdin`, [chunk])
-        await conn.query(UPSERT_FROM_STAGING)
-      }
+      await upsertThroughStaging(
+        (text) => conn.query(text),
+        (statement, rows) => copy(conn, copyFrom, statement, [rows]),
+        chunks,
+      )
       await conn.query('commit')
     } catch (error) {
       await conn.query('rollback').catch(() => {})
