@@ -50,6 +50,14 @@ describe('generate', () => {
     expect(await project.drizzleKitGenerate()).toContain('No schema changes')
   })
 
+  test('a folder without drizzle-kit migrations is refused with the cure, and nothing is written', async () => {
+    const run = await project.generate(['--out', './no-migrations-yet'])
+    expect(run.code).toBe(1)
+    expect(run.stderr).toContain('has no drizzle-kit migrations')
+    expect(run.stderr).toContain('run drizzle-kit generate first')
+    expect(readdirSync(project.dir)).not.toContain('no-migrations-yet')
+  })
+
   test('one changed setting is one small migration: set_chunk_time_interval and the retention replaced', async () => {
     v2Schema = project.change({ chunkInterval: '2 days', retention: '3 years' }, 'schema-v2.ts')
     const run = await project.generate(['--name', 'longer_retention'])
