@@ -1,24 +1,25 @@
 import type { AnyPgDatabase } from '../internal/any-pg-database.ts'
 import { blobCopyClientOf, nodePgClientOf, postgresJsClientOf } from '../internal/driver.ts'
-import type { ValidRecord } from '../validation/index.ts'
 import { blobCopyInsert } from './blob-copy-insert.ts'
 import { copyInsert } from './copy-insert.ts'
 import { beginGuarded, copyUpsert } from './copy-upsert.ts'
 import { type NodePgClient, nodePgCopyInsert } from './node-pg-copy.ts'
-import { unnestRecords } from './unnest-records.ts'
+import type { EncodedRow } from './table-shape.ts'
+import { unnestRows } from './unnest-rows.ts'
+import type { WriteTarget } from './write-target.ts'
 
 /** How `insertManyRecords` writes the chunks (statements) of one transaction. */
 export interface Writer {
   /** Which path (for tests and messages). */
   name: 'copy' | 'staging' | 'blob-copy' | 'pg-copy' | 'unnest'
   /** Every chunk, in one transaction: all or nothing. */
-  all(chunks: readonly ValidRecord[][]): Promise<void>
+  all(chunks: readonly EncodedRow[][]): Promise<void>
   /**
    * The same with one upsert statement per chunk, never a plain COPY of them all (which is one
    * statement): for rows in compressed chunks, whose statements must stay under TimescaleDB's
    * decompression limit.
    */
-  upsert(chunks: readonly ValidRecord[][]): Promise<void>
+  upsert(chunks: readonly EncodedRow[][]): Promise<void>
 }
 
 /**
@@ -35,15 +36,15 @@ export interface Writer {
  * unnest: one statement per chunk, several chunks in one transaction. node-postgres without
  * pg-copy-streams installed (an optional dependency) takes unnest.
  */
-export function chooseWriter(db: AnyPgDatabase, method: 'auto' | 'copy' | 'unnest'): Writer {
+export function chooseWriter(db: AnyPgDatabase, target: WriteTarget, method: 'auto' | 'copy' | 'unnest'): Writer {
   const pool = postgresJsClientOf(db)
-  const unnestOne = async (chunk: ValidRecord[]) => {
-    await db.execute(unnestRecords(chunk))
+  const unnestOne = async (chunk: EncodedRow[]) => {
+    await db.execute(unnestRows(target, chunk))
   }
-  const unnestAll = async (chunks: readonly ValidRecord[][]) => {
-    if (chunks.length === 1) return unnestOne(chunks[0] as ValidRecord[])
+  const unnestAll = async (chunks: readonly EncodedRow[][]) => {
+    if (chunks.length === 1) return unnestOne(chunks[0] as EncodedRow[])
     const work = async (tx: AnyPgDatabase) => {
-      for (const chunk of chunks) await tx.execute(unnestRecords(chunk))
+      for (const chunk of chunks) await tx.execute(unnestRows(target, chunk))
     }
     // On postgres.js, a connection lost mid-transaction must not make it send ROLLBACK (see beginGuarded).
     await (pool ? beginGuarded((callback) => db.transaction(callback), work) : db.transaction(work))
@@ -51,11 +52,12 @@ export function chooseWriter(db: AnyPgDatabase, method: 'auto' | 'copy' | 'unnes
   const unnest: Writer = { name: 'unnest', all: unnestAll, upsert: unnestAll }
   if (method === 'unnest') return unnest
   if (pool) {
-    const write = method === 'copy' ? copyUpsert : copyInsert
+    // A table without a key has nothing to upsert: its rows are always copied.
+    const write = method === 'copy' && target.upsert !== null ? copyUpsert : copyInsert
     return {
-      name: method === 'copy' ? 'staging' : 'copy',
-      all: (chunks) => write(pool, chunks),
-      upsert: (chunks) => copyUpsert(pool, chunks),
+      name: write === copyUpsert ? 'staging' : 'copy',
+      all: (chunks) => write(pool, target, chunks),
+      upsert: (chunks) => (target.upsert === null ? copyInsert : copyUpsert)(pool, target, chunks),
     }
   }
   const pg = nodePgClientOf(db) as NodePgClient | undefined
@@ -63,10 +65,10 @@ export function chooseWriter(db: AnyPgDatabase, method: 'auto' | 'copy' | 'unnes
     return {
       name: 'pg-copy',
       all: async (chunks) => {
-        if (!(await nodePgCopyInsert(pg, chunks, method === 'copy'))) await unnestAll(chunks)
+        if (!(await nodePgCopyInsert(pg, target, chunks, method === 'copy'))) await unnestAll(chunks)
       },
       upsert: async (chunks) => {
-        if (!(await nodePgCopyInsert(pg, chunks, true))) await unnestAll(chunks)
+        if (!(await nodePgCopyInsert(pg, target, chunks, true))) await unnestAll(chunks)
       },
     }
   }
@@ -75,7 +77,7 @@ export function chooseWriter(db: AnyPgDatabase, method: 'auto' | 'copy' | 'unnes
     return {
       name: 'blob-copy',
       all: async (chunks) => {
-        if (!(await blobCopyInsert(blob, chunks))) await unnestAll(chunks)
+        if (!(await blobCopyInsert(blob, target, chunks))) await unnestAll(chunks)
       },
       upsert: unnestAll,
     }

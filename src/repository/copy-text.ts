@@ -1,5 +1,4 @@
-import { floatText } from '../internal/pg-array-literal.ts'
-import type { ValidRecord } from '../validation/index.ts'
+import type { EncodedRow } from './table-shape.ts'
 
 /*
  * Rows in COPY's text format: tab-separated columns, `\N` for NULL, and backslash, tab, newline
@@ -10,25 +9,19 @@ import type { ValidRecord } from '../validation/index.ts'
 const SPECIAL = /[\\\t\n\r]/
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
 
-function text(value: string): string {
+function field(value: string | null | undefined): string {
+  if (value === null || value === undefined) return '\\N'
   return SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c] ?? c) : value
 }
 
-function float(value: number | null): string {
-  return value === null ? '\\N' : floatText(value)
-}
-
-/**
- * `rows` as COPY text, one line per row, fields in the table's column order (RECORD_COLUMNS:
- * the fields are written out here for speed; test/repository/record-columns.test.ts holds the
- * two together).
- */
-export function copyText(rows: readonly ValidRecord[]): string {
+/** `rows` as COPY text, one line per row, the fields of the columns `indices` (a write target's) in that order. */
+export function copyText(rows: readonly EncodedRow[], indices: readonly number[]): string {
   let out = ''
+  const last = indices.length - 1
   for (const r of rows) {
-    out += `${text(r.entity_id)}\t${r.time}\t${float(r.value)}\t${float(r.value2)}\t${float(r.value3)}\t${float(r.value4)}\t${
-      r.metadata === null ? '\\N' : text(r.metadata)
-    }\n`
+    const v = r.values
+    for (let i = 0; i < last; i++) out += `${field(v[indices[i] as number])}\t`
+    out += `${field(v[indices[last] as number])}\n`
   }
   return out
 }
@@ -37,8 +30,8 @@ export function copyText(rows: readonly ValidRecord[]): string {
 const PIECE_ROWS = 2000
 
 /** The chunks' rows as COPY text, in pieces of {@link PIECE_ROWS} rows, encoded one at a time as they are asked for. */
-export function* copyPieces(chunks: readonly (readonly ValidRecord[])[]): Generator<string> {
+export function* copyPieces(chunks: readonly (readonly EncodedRow[])[], indices: readonly number[]): Generator<string> {
   for (const chunk of chunks) {
-    for (let start = 0; start < chunk.length; start += PIECE_ROWS) yield copyText(chunk.slice(start, start + PIECE_ROWS))
+    for (let start = 0; start < chunk.length; start += PIECE_ROWS) yield copyText(chunk.slice(start, start + PIECE_ROWS), indices)
   }
 }

@@ -3,9 +3,9 @@ import type postgres from 'postgres'
 import { ErrorCodes } from '../errors.ts'
 import { copyFromStdin } from '../internal/copy-from-stdin.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
-import type { ValidRecord } from '../validation/index.ts'
 import { copyText } from './copy-text.ts'
-import { COPY_COLUMNS, upsertOnConflict } from './record-columns.ts'
+import type { EncodedRow } from './table-shape.ts'
+import type { WriteTarget } from './write-target.ts'
 
 /*
  * The fast ingest path on postgres.js: COPY each chunk into a temporary staging table, then one
@@ -17,26 +17,41 @@ import { COPY_COLUMNS, upsertOnConflict } from './record-columns.ts'
 // Created once per connection (a temporary table lives as long as its session), emptied at
 // every commit. The check and the CREATE run inside the caller's transaction, so this also
 // works behind a transaction-mode pooler. A DO block avoids the NOTICE of CREATE ... IF NOT EXISTS.
-const ENSURE_STAGING = `do $$ begin
-  if to_regclass('pg_temp.drizzle_timescale_staging') is null then
-    create temporary table drizzle_timescale_staging (like time_series_data) on commit delete rows;
-  end if;
-end $$`
+// With the table's defaults: a column a write leaves to its default is not null in the staging
+// table either.
+const staged = new WeakMap<WriteTarget, { ensure: string; copy: string; upsert: string }>()
 
-const UPSERT_FROM_STAGING = `insert into time_series_data (${COPY_COLUMNS})
-  select ${COPY_COLUMNS} from drizzle_timescale_staging ${new PgDialect().sqlToQuery(upsertOnConflict).sql}`
+function stagingStatements(target: WriteTarget): { ensure: string; copy: string; upsert: string } {
+  let statements = staged.get(target)
+  if (!statements) {
+    const { staging, tableText } = target.shape
+    statements = {
+      ensure: `do $$ begin
+  if to_regclass('pg_temp.${staging}') is null then
+    create temporary table ${staging} (like ${tableText} including defaults) on commit delete rows;
+  end if;
+end $$`,
+      copy: `copy ${staging} (${target.columnList}) from stdin`,
+      upsert: `insert into ${tableText} (${target.columnList})
+  select ${target.columnList} from ${staging} ${target.upsert ? new PgDialect().sqlToQuery(target.upsert).sql : ''}`,
+    }
+    staged.set(target, statements)
+  }
+  return statements
+}
 
 /**
  * Upserts `chunks` in ONE transaction on one pooled connection: for each chunk, COPY into the
  * staging table, upsert from it, empty it. All or nothing.
  */
-export async function copyUpsert(sql: postgres.Sql, chunks: readonly (readonly ValidRecord[])[]): Promise<void> {
+export async function copyUpsert(sql: postgres.Sql, target: WriteTarget, chunks: readonly (readonly EncodedRow[])[]): Promise<void> {
   await beginGuarded(
     (work) => sql.begin(work),
     (tx: postgres.TransactionSql) =>
       upsertThroughStaging(
         (text) => tx.unsafe(text),
-        (statement, rows) => copyFromStdin(tx, statement, [copyText(rows)]),
+        (statement, rows) => copyFromStdin(tx, statement, [copyText(rows, target.indices)]),
+        target,
         chunks,
       ),
   )
@@ -49,14 +64,16 @@ export async function copyUpsert(sql: postgres.Sql, chunks: readonly (readonly V
  */
 export async function upsertThroughStaging(
   query: (text: string) => Promise<unknown>,
-  copy: (statement: string, rows: readonly ValidRecord[]) => Promise<unknown>,
-  chunks: readonly (readonly ValidRecord[])[],
+  copy: (statement: string, rows: readonly EncodedRow[]) => Promise<unknown>,
+  target: WriteTarget,
+  chunks: readonly (readonly EncodedRow[])[],
 ): Promise<void> {
-  await query(ENSURE_STAGING)
+  const statements = stagingStatements(target)
+  await query(statements.ensure)
   for (const [index, chunk] of chunks.entries()) {
-    if (index > 0) await query('truncate drizzle_timescale_staging')
-    await copy(`copy drizzle_timescale_staging (${COPY_COLUMNS}) from stdin`, chunk)
-    await query(UPSERT_FROM_STAGING)
+    if (index > 0) await query(`truncate ${target.shape.staging}`)
+    await copy(statements.copy, chunk)
+    await query(statements.upsert)
   }
 }
 

@@ -1,10 +1,9 @@
-import { sql } from 'drizzle-orm'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
 import type { TimeSeriesRecord } from '../types.ts'
-import { validateRecord } from '../validation/index.ts'
-import { upsertOnConflict } from './record-columns.ts'
-import { recordValues } from './stored-record.ts'
+import { timeSeriesShape } from './time-series-shape.ts'
+import { unnestRows } from './unnest-rows.ts'
+import { writeTargetOf } from './write-target.ts'
 
 /**
  * Writes one record; a record with the same `(entity_id, time)` is replaced (upsert).
@@ -25,10 +24,9 @@ import { recordValues } from './stored-record.ts'
  * @see https://docs.timescale.com/use-timescale/latest/write-data/upsert/
  */
 export async function insertRecord(db: AnyPgDatabase, record: TimeSeriesRecord): Promise<void> {
-  const r = validateRecord(record)
+  const row = timeSeriesShape.encode(record)
   try {
-    await db.execute(sql`insert into time_series_data (time, entity_id, value, value2, value3, value4, metadata)
-      values ${recordValues(r)} ${upsertOnConflict}`)
+    await db.execute(unnestRows(writeTargetOf(timeSeriesShape, [row]), [row]))
   } catch (error) {
     throw toTimescaleError(error, { operation: 'insertRecord' })
   }

@@ -1,10 +1,10 @@
 import { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import type { ValidRecord } from '../validation/index.ts'
 import { copyPieces } from './copy-text.ts'
 import { upsertThroughStaging } from './copy-upsert.ts'
 import { plainCopyFirst } from './plain-copy-first.ts'
-import { COPY_COLUMNS } from './record-columns.ts'
+import type { EncodedRow } from './table-shape.ts'
+import type { WriteTarget } from './write-target.ts'
 
 /*
  * The COPY path on node-postgres, through pg-copy-streams (the ecosystem's COPY for `pg`): a plain
@@ -45,21 +45,23 @@ export function loadCopyFrom(): Promise<CopyFrom | undefined> {
  */
 export async function nodePgCopyInsert(
   client: NodePgClient,
-  chunks: readonly (readonly ValidRecord[])[],
+  target: WriteTarget,
+  chunks: readonly (readonly EncodedRow[])[],
   upsertOnly = false,
 ): Promise<boolean> {
   const copyFrom = await loadCopyFrom()
   if (!copyFrom) return false
   await withConnection(client, async (conn) => {
-    const plain =
-      !upsertOnly &&
-      (await plainCopyFirst(client, () => copy(conn, copyFrom, `copy time_series_data (${COPY_COLUMNS}) from stdin`, chunks)))
+    const plainCopy = () => copy(conn, copyFrom, target.copy, chunks, target.indices)
+    if (target.upsert === null) return void (await plainCopy())
+    const plain = !upsertOnly && (await plainCopyFirst(client, plainCopy))
     if (plain) return
     await conn.query('begin')
     try {
       await upsertThroughStaging(
         (text) => conn.query(text),
-        (statement, rows) => copy(conn, copyFrom, statement, [rows]),
+        (statement, rows) => copy(conn, copyFrom, statement, [rows], target.indices),
+        target,
         chunks,
       )
       await conn.query('commit')
@@ -71,8 +73,14 @@ export async function nodePgCopyInsert(
   return true
 }
 
-async function copy(conn: NodePgClient, copyFrom: CopyFrom, statement: string, chunks: readonly (readonly ValidRecord[])[]): Promise<void> {
-  await pipeline(Readable.from(copyPieces(chunks)), conn.query(copyFrom(statement)) as NodeJS.WritableStream)
+async function copy(
+  conn: NodePgClient,
+  copyFrom: CopyFrom,
+  statement: string,
+  chunks: readonly (readonly EncodedRow[])[],
+  indices: readonly number[],
+): Promise<void> {
+  await pipeline(Readable.from(copyPieces(chunks, indices)), conn.query(copyFrom(statement)) as NodeJS.WritableStream)
 }
 
 /** A pool's connection for the duration of `work` (destroyed when it failed), or the Client itself. */

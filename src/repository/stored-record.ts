@@ -1,8 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm'
 import { utcFromJson, utcJson } from '../internal/iso-time.ts'
-import { floatText } from '../internal/pg-array-literal.ts'
 import type { Metadata, StoredRecord } from '../types.ts'
-import type { ValidRecord } from '../validation/index.ts'
 
 /*
  * Columns of a `time_series_data` row aliased `t`, as read back: `time` as UTC JSON text
@@ -27,11 +25,4 @@ export function toStoredRecord(row: Record<string, unknown>): StoredRecord {
 /** A number, or `null`, from a driver value (a number, or a numeric string for some drivers). */
 export function nullableNumber(value: unknown): number | null {
   return value === null || value === undefined ? null : Number(value)
-}
-
-/** The bound parameters of one record's values, each sent as text and cast on the server. */
-export function recordValues(r: ValidRecord): SQL {
-  const float = (v: number | null) => sql`${v === null ? null : floatText(v)}::text::float8`
-  return sql`(${r.time}::text::timestamptz, ${r.entity_id}::text, ${float(r.value)}, ${float(r.value2)},
-    ${float(r.value3)}, ${float(r.value4)}, ${r.metadata}::text::jsonb)`
 }

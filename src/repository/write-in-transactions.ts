@@ -1,7 +1,7 @@
 import { BatchError, ErrorCodes } from '../errors.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
-import type { ValidRecord } from '../validation/index.ts'
 import type { PlannedTransaction } from './plan-transactions.ts'
+import type { EncodedRow } from './table-shape.ts'
 
 /**
  * Rows of a compressed chunk TimescaleDB may decompress per upserted row: a compressed batch holds
@@ -33,6 +33,8 @@ export interface WriteInTransactionsOptions {
    * chunks are sized so that they cannot exceed the decompression limit.
    */
   mode: 'split' | 'whole' | 'once'
+  /** The caller's name in errors: `insertManyRecords`, `insertMany`. */
+  operation: string
 }
 
 /**
@@ -51,11 +53,11 @@ export interface WriteInTransactionsOptions {
  */
 export async function writeInTransactions(
   planned: readonly PlannedTransaction[],
-  write: (rows: ValidRecord[], plan: StatementPlan) => Promise<void>,
+  write: (rows: EncodedRow[], plan: StatementPlan) => Promise<void>,
   options: WriteInTransactionsOptions,
 ): Promise<{ transactions: number }> {
   const { chunkSize, decompressionLimit, mode } = options
-  const queue: { rows: ValidRecord[]; compressed: boolean }[] = []
+  const queue: { rows: EncodedRow[]; compressed: boolean }[] = []
   for (const t of planned) {
     if (options.concurrency === 1) queue.push({ rows: t.rows, compressed: t.compressed })
     else {
@@ -100,9 +102,9 @@ export async function writeInTransactions(
   await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency, queue.length)) }, worker))
   if (failure === undefined) return { transactions }
   if (written === 0) throw failure
-  const cause = toTimescaleError(failure, { operation: 'insertManyRecords' })
+  const cause = toTimescaleError(failure, { operation: options.operation })
   throw new BatchError(
-    `insertManyRecords wrote ${written} of ${total} rows in ${transactions} transactions before failing (${cause.message}); the same call again completes the batch`,
+    `${options.operation} wrote ${written} of ${total} rows in ${transactions} transactions before failing (${cause.message}); the same call again completes the batch`,
     ErrorCodes.BATCH,
     { cause, details: { written, notWritten: total - written, transactions, causeCode: cause.code } },
   )

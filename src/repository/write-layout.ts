@@ -1,14 +1,16 @@
-import { getTableName, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import type { AnyPgDatabase } from '../internal/any-pg-database.ts'
 import { queryRows } from '../internal/query-rows.ts'
-import { timeSeriesData } from '../schema/time-series-data.ts'
+import type { TableShape } from './table-shape.ts'
 
-/** What `insertManyRecords` needs to know of the server to size its transactions. */
+/** What a write needs to know of the server to size its transactions. */
 export interface WriteLayout {
   /** The hypertable's chunk interval in milliseconds (`null`: not a hypertable, nothing to plan). */
   chunkIntervalMs: number | null
-  /** Hash partitions of `entity_id` (1 without a space dimension). */
+  /** Hash partitions of the space dimension (1 without one). */
   partitions: number
+  /** Indexes of the hypertable (each chunk has its own copy of each: the locks a chunk costs). */
+  indexes: number
   /** The server's `max_locks_per_transaction`. */
   maxLocksPerTransaction: number
   /** `timescaledb.max_tuples_decompressed_per_dml_transaction`; 0 means no limit (or no such setting). */
@@ -19,20 +21,26 @@ export interface WriteLayout {
 
 /** How long a read layout is trusted: chunk intervals and settings change rarely, compression often. */
 const TRUSTED_MS = 30_000
-const layouts = new WeakMap<object, { layout: WriteLayout; readAt: number }>()
-const TABLE = getTableName(timeSeriesData)
+const layouts = new WeakMap<object, Map<string, { layout: WriteLayout; readAt: number }>>()
 
 /**
- * The write layout of `db`'s `time_series_data`, read in one query and kept for 30 s per database
- * object. It only sizes transactions: when it is stale (a chunk compressed since), the write
+ * The write layout of a hypertable in `db`, read in one query and kept for 30 s per database
+ * object and table. It only sizes transactions: when it is stale (a chunk compressed since), the write
  * still succeeds, the executor splits a transaction the server refused (write-in-transactions.ts).
  */
-export async function writeLayoutOf(db: AnyPgDatabase): Promise<WriteLayout> {
-  const known = layouts.get(db)
+export async function writeLayoutOf(db: AnyPgDatabase, shape: TableShape): Promise<WriteLayout> {
+  let ofDb = layouts.get(db)
+  if (!ofDb) {
+    ofDb = new Map()
+    layouts.set(db, ofDb)
+  }
+  const known = ofDb.get(shape.tableText)
   if (known && performance.now() - known.readAt < TRUSTED_MS) return known.layout
+  const TABLE = shape.tableText
   const [row] = await queryRows<{
     interval_ms: number | null
     partitions: number | null
+    indexes: number | null
     max_locks: number
     decompression_limit: number | null
     compressed_until_ms: number | null
@@ -46,6 +54,7 @@ export async function writeLayoutOf(db: AnyPgDatabase): Promise<WriteLayout> {
             where d.hypertable_schema = t.schema and d.hypertable_name = t.name and d.dimension_type = 'Time' limit 1) as interval_ms,
           (select d.num_partitions::int from timescaledb_information.dimensions d, t
             where d.hypertable_schema = t.schema and d.hypertable_name = t.name and d.dimension_type = 'Space' limit 1) as partitions,
+          (select count(*)::int from pg_index i where i.indrelid = to_regclass(${TABLE})) as indexes,
           current_setting('max_locks_per_transaction')::int as max_locks,
           nullif(current_setting('timescaledb.max_tuples_decompressed_per_dml_transaction', true), '')::int as decompression_limit,
           (select (extract(epoch from max(k.range_end)) * 1000)::float8 from timescaledb_information.chunks k, t
@@ -54,16 +63,18 @@ export async function writeLayoutOf(db: AnyPgDatabase): Promise<WriteLayout> {
   const layout: WriteLayout = {
     chunkIntervalMs: positive(row?.interval_ms),
     partitions: Math.max(1, Number(row?.partitions ?? 1)),
+    indexes: Math.max(0, Number(row?.indexes ?? 0)),
     maxLocksPerTransaction: Number(row?.max_locks ?? 64),
     decompressionLimit: Math.max(0, Number(row?.decompression_limit ?? 0)),
     compressedUntilMs: row?.compressed_until_ms == null ? null : Number(row.compressed_until_ms),
   }
-  layouts.set(db, { layout, readAt: performance.now() })
+  ofDb.set(shape.tableText, { layout, readAt: performance.now() })
   return layout
 }
 
 /** The time ranges (ms since the Unix epoch, `[start, end)`) of compressed chunks that overlap `[fromMs, toMs]`. */
-export async function compressedRanges(db: AnyPgDatabase, fromMs: number, toMs: number): Promise<[number, number][]> {
+export async function compressedRanges(db: AnyPgDatabase, shape: TableShape, fromMs: number, toMs: number): Promise<[number, number][]> {
+  const TABLE = shape.tableText
   const rows = await queryRows<{ start_ms: number; end_ms: number }>(
     db,
     sql`select distinct (extract(epoch from k.range_start) * 1000)::float8 as start_ms, (extract(epoch from k.range_end) * 1000)::float8 as end_ms

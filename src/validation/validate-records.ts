@@ -37,11 +37,12 @@ export function checkRecords(records: unknown): CheckedRecords {
  * The `ValidationError` for a batch with invalid records: `details.index` and `details.field` of the
  * first one, `details.errors` (the first {@link MAX_REPORTED_ERRORS}) and `details.invalidCount`.
  */
-export function batchValidationError(errors: readonly RecordError[]): ValidationError {
+export function batchValidationError(errors: readonly RecordError[], rowsName = 'records'): ValidationError {
   const [first] = errors
-  const more = errors.length > 1 ? ` (and ${errors.length - 1} more invalid records)` : ''
-  const what = first?.field === 'record' ? first.message.slice('record'.length) : `.${first?.message}`
-  return new ValidationError(`records[${first?.index}]${what}${more}; nothing was written`, ErrorCodes.VALIDATION, {
+  const rowName = rowsName === 'records' ? 'record' : 'row'
+  const more = errors.length > 1 ? ` (and ${errors.length - 1} more invalid ${rowsName})` : ''
+  const what = first?.field === rowName ? first.message.slice(rowName.length) : `.${first?.message}`
+  return new ValidationError(`${rowsName}[${first?.index}]${what}${more}; nothing was written`, ErrorCodes.VALIDATION, {
     details: {
       index: first?.index,
       field: first?.field,

@@ -28,6 +28,8 @@ import {
   streamRecords,
   upsertEntity,
 } from '../../src/repository/index.ts'
+import { timeSeriesShape } from '../../src/repository/time-series-shape.ts'
+import { writeTargetOf } from '../../src/repository/write-target.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
 
 interface DriverUnderTest {
@@ -113,7 +115,7 @@ for (const target of targets.filter((t) => t.kind === 'native')) {
         expect(driverOf(db).name).toBe(d.driver)
         expect((await migrate(db)).applied).toHaveLength(5)
         expect((await migrate(db)).applied).toHaveLength(0)
-        expect(chooseWriter(db, 'auto').name).toBe(d.writer)
+        expect(chooseWriter(db, writeTargetOf(timeSeriesShape, []), 'auto').name).toBe(d.writer)
       })
 
       test('insertManyRecords: new keys, then every key again (upsert), then inside a transaction', async () => {

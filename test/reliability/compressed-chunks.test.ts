@@ -11,9 +11,10 @@ import { ClientFactory, type TimescaleClient } from '../../src/client/index.ts'
 import { ErrorCodes } from '../../src/errors.ts'
 import { type AnyPgDatabase, queryRows } from '../../src/internal/query-rows.ts'
 import { insertManyRecords } from '../../src/repository/index.ts'
-import { unnestRecords } from '../../src/repository/unnest-records.ts'
+import { timeSeriesShape } from '../../src/repository/time-series-shape.ts'
+import { unnestRows } from '../../src/repository/unnest-rows.ts'
+import { writeTargetOf } from '../../src/repository/write-target.ts'
 import { toTimescaleError } from '../../src/to-timescale-error.ts'
-import { checkRecords } from '../../src/validation/index.ts'
 import { hasTsl, type TestDatabase, targets } from '../support/targets.ts'
 import { makeRecords, type PlainRecord, report, tally } from './support.ts'
 
@@ -165,10 +166,17 @@ for (const target of targets) {
             older_than => ${new Date(day + 86_400_000).toISOString()}::timestamptz) c`)
       const sparse = (salt: number) => base.filter((_, i) => i % 13 === 0).map((r) => ({ ...r, value: r.value + salt }))
       await recompress()
-      const oneStatement = await writer.db.execute(unnestRecords(checkRecords(sparse(0.5)).valid)).then(
-        () => undefined,
-        (e: unknown) => toTimescaleError(e),
-      )
+      const oneStatement = await writer.db
+        .execute(
+          unnestRows(
+            writeTargetOf(timeSeriesShape, []),
+            sparse(0.5).map((r) => timeSeriesShape.encode(r)),
+          ),
+        )
+        .then(
+          () => undefined,
+          (e: unknown) => toTimescaleError(e),
+        )
       expect(oneStatement?.code).toBe(ErrorCodes.SERVER_LIMIT)
       const paths: [string, (records: PlainRecord[]) => Promise<unknown>][] = [
         ['auto', (r) => writer.insertManyRecords(r)],

@@ -11,7 +11,9 @@ import { beforeAll, describe, expect, test } from 'bun:test'
 import type { PostgresTimescaleDatabase, TimescaleClient } from '../../src/client/index.ts'
 import { QueryError, ValidationError } from '../../src/errors.ts'
 import { copyUpsert } from '../../src/repository/copy-upsert.ts'
-import type { ValidRecord } from '../../src/validation/index.ts'
+import type { EncodedRow } from '../../src/repository/table-shape.ts'
+import { timeSeriesShape } from '../../src/repository/time-series-shape.ts'
+import { writeTargetOf } from '../../src/repository/write-target.ts'
 import { targets } from '../support/targets.ts'
 import { type adminPool, bounded, makeRecords, report, stuckSessions, tally, useNativeFixture } from './support.ts'
 
@@ -42,11 +44,16 @@ describe.if(native !== undefined)('a failed COPY on the native server', () => {
   test(`${FAILURES} forced failures leave the pool healthy, nothing stuck, nothing written`, async () => {
     const pool = client.db.$client
     const good = makeRecords('fc-good', 40, { entities: 4 })
-    const malformed = { ...(good[0] as object), entity_id: 'fc-bad', time: 'not a time', metadata: null } as unknown as ValidRecord
+    const malformed: EncodedRow = {
+      values: ['fc-bad', 'not a time', '1', null, null, null, null],
+      timeMs: 0,
+      key: 'fc-bad',
+      part: 'fc-bad',
+    }
     const kinds = [
       // COPY refused by the server after end(): 22007, the raw driver error (copyUpsert is internal).
       async () => {
-        const error = await copyUpsert(pool, [[malformed]]).then(
+        const error = await copyUpsert(pool, writeTargetOf(timeSeriesShape, []), [[malformed]]).then(
           () => undefined,
           (e: unknown) => e,
         )

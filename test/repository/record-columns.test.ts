@@ -8,8 +8,9 @@ import { getTableColumns } from 'drizzle-orm'
 import { PgDialect } from 'drizzle-orm/pg-core'
 import { copyText } from '../../src/repository/copy-text.ts'
 import { COPY_COLUMNS, KEY_COLUMNS, RECORD_COLUMNS, upsertOnConflict } from '../../src/repository/record-columns.ts'
+import { timeSeriesShape } from '../../src/repository/time-series-shape.ts'
+import { writeTargetOf } from '../../src/repository/write-target.ts'
 import { timeSeriesData } from '../../src/schema/index.ts'
-import { checkRecords } from '../../src/validation/index.ts'
 
 test('the columns, the key, the COPY list and the ON CONFLICT clause come from timeSeriesData', () => {
   expect(RECORD_COLUMNS).toEqual(Object.keys(getTableColumns(timeSeriesData)))
@@ -22,10 +23,15 @@ test('the columns, the key, the COPY list and the ON CONFLICT clause come from t
 })
 
 test("copyText writes one field per column, in the table's order", () => {
-  const { valid } = checkRecords([
-    { entity_id: 'e\t1', time: '2024-01-15T10:30:00.123456Z', value: 1.5, value2: null, value3: 3, metadata: { note: 'a\nb' } },
-  ])
-  const fields = copyText(valid).replace(/\n$/, '').split('\t')
+  const row = timeSeriesShape.encode({
+    entity_id: 'e\t1',
+    time: '2024-01-15T10:30:00.123456Z',
+    value: 1.5,
+    value2: null,
+    value3: 3,
+    metadata: { note: 'a\nb' },
+  })
+  const fields = copyText([row], writeTargetOf(timeSeriesShape, []).indices).replace(/\n$/, '').split('\t')
   expect(fields).toHaveLength(RECORD_COLUMNS.length)
   const at = (column: string) => fields[RECORD_COLUMNS.indexOf(column)]
   expect(at('entity_id')).toBe('e\\t1')
