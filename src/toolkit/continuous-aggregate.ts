@@ -17,7 +17,7 @@ import { validateTimeZone } from '../validation/validate-time-zone.ts'
 import { DECLARATION, type DeclarationBase } from './declaration-brand.ts'
 import type { ColumnKey, Hypertable } from './hypertable.ts'
 import { checkIdentifier } from './identifier.ts'
-import type { Measure, MeasureKind } from './measures.ts'
+import { type Measure, type MeasureKind, measureExpression } from './measures.ts'
 import { rollupExpression } from './rollup-expression.ts'
 import { sqlText } from './sql-text.ts'
 
@@ -193,7 +193,7 @@ export function continuousAggregate<
     selectList = [
       sql`${bucketSql(bucket.text, time, timeZone)} AS ${sql.identifier(bucketColumn)}`,
       ...group.map((g) => sql`${g.column}`),
-      ...measureEntries.map(([n, m]) => sql`${firstLevelExpression(m, root.timeColumn)} AS ${sql.identifier(n)}`),
+      ...measureEntries.map(([n, m]) => sql`${measureExpression(m, root.timeColumn)} AS ${sql.identifier(n)}`),
     ]
     fromSql = sql`${root.table}`
   } else {
@@ -253,21 +253,6 @@ export function continuousAggregate<
 
 function bucketSql(width: string, time: SQL, timeZone: string | null): SQL {
   return timeZone === null ? sql`time_bucket(INTERVAL ${width}, ${time})` : sql`time_bucket(INTERVAL ${width}, ${time}, ${timeZone})`
-}
-
-function firstLevelExpression(measure: Measure, time: PgColumn): SQL {
-  const column = measure.column
-  switch (measure.kind) {
-    case 'count':
-      return column ? sql`count(${column})` : sql`count(*)`
-    case 'first':
-    case 'last':
-      return sql`${sql.raw(measure.kind)}(${column}, ${time})`
-    case 'sql':
-      return measure.expression as SQL
-    default:
-      return sql`${sql.raw(measure.kind)}(${column})`
-  }
 }
 
 function checkMultiple(coarse: ReturnType<typeof validateInterval>, fine: ReturnType<typeof validateInterval>, finer: string): void {

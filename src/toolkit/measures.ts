@@ -1,4 +1,4 @@
-import { is, type SQL } from 'drizzle-orm'
+import { is, type SQL, sql } from 'drizzle-orm'
 import { PgColumn } from 'drizzle-orm/pg-core'
 import { invalid } from '../validation/invalid.ts'
 
@@ -109,4 +109,28 @@ export function aggregateSql<TData = unknown>(expression: SQL, sqlType: string, 
   if (!/^[a-z][a-z0-9 ()[\],_]*$/i.test(sqlType))
     throw invalid('measures', `aggregateSql() needs a SQL type name such as 'double precision'`)
   return { kind: 'sql', column: null, sqlType, notNull: false, decode: decode ?? ((v) => v as TData), expression }
+}
+
+/**
+ * A measure's aggregate expression over the hypertable's rows (`time` is its time column, for
+ * `first`/`last`): what a continuous aggregate's first level and a raw bucket query compute.
+ *
+ * @example
+ * ```ts
+ * measureExpression(measure.last(readings.temperature), readings.time) // last("temperature", "time")
+ * ```
+ */
+export function measureExpression(measure: Measure, time: PgColumn | SQL | SQL.Aliased | ReturnType<typeof sql.identifier>): SQL {
+  const column = measure.column
+  switch (measure.kind) {
+    case 'count':
+      return column ? sql`count(${column})` : sql`count(*)`
+    case 'first':
+    case 'last':
+      return sql`${sql.raw(measure.kind)}(${column}, ${time})`
+    case 'sql':
+      return measure.expression as SQL
+    default:
+      return sql`${sql.raw(measure.kind)}(${column})`
+  }
 }

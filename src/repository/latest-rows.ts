@@ -1,0 +1,113 @@
+import { type SQL, sql } from 'drizzle-orm'
+import { textArrayLiteral } from '../internal/pg-array-literal.ts'
+import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
+import { toTimescaleError } from '../to-timescale-error.ts'
+import { invalid, isPlainObject, kindOf } from '../validation/invalid.ts'
+import { validateInteger, validateOptions } from '../validation/validate-options.ts'
+import { checkWhere, typedValue } from './read-filter.ts'
+import { decodeRow, rowSelect } from './row-select.ts'
+import type { ShapeColumn, TableShape } from './table-shape.ts'
+
+/** Most keys one `latest` call takes, and most rows it returns. */
+export const MAX_LATEST_ROWS = 100_000
+
+/*
+ * The newest row of each series (the `by` columns: by default the key without its time column).
+ * Given keys: one array parameter per `by` column, unnested with ordinality, each key looked up by
+ * a LATERAL `ORDER BY time DESC LIMIT 1` index probe. Every key: the distinct keys are found by a
+ * recursive skip over the index (each step the next key after the previous one: one index probe
+ * per key and chunk, instead of reading every row as DISTINCT ON does), then each is looked up the
+ * same way. Both need an index that starts with the `by` columns (a primary key (key, time) is
+ * one). `since` bounds the chunks both read. BENCHMARKS.md compares them with DISTINCT ON.
+ */
+export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query: unknown): Promise<R[]> {
+  const q = validateOptions(query, ['by', 'keys', 'where', 'since', 'limit'], 'query')
+  const by = byColumns(shape, q.by)
+  const limit = validateInteger(q.limit, 'limit', 1, MAX_LATEST_ROWS, 10_000)
+  const time = shape.columns[shape.time] as ShapeColumn
+  const timeName = sql.identifier(time.name)
+  const conditions = checkWhere(shape, q.where)
+  if (q.since !== undefined) conditions.push(sql`${timeName} >= ${typedValue(time, time.codec.encode(q.since, 'since') as string)}`)
+  const extra = conditions.length === 0 ? sql`` : sql` and ${sql.join(conditions, sql` and `)}`
+  const names = by.map((c) => sql.identifier(c.name))
+  const keyAliases = by.map((_, i) => sql.raw(`__dts_k${i}`))
+  const matchKey = sql.join(
+    by.map((c, i) => sql`${sql.identifier(c.name)} = k.${keyAliases[i] as SQL}`),
+    sql` and `,
+  )
+  const lookup = sql`cross join lateral (
+      select ${rowSelect(shape)} from ${shape.table} where ${matchKey}${extra} order by ${timeName} desc limit 1) r`
+  let statement: SQL
+  if (q.keys !== undefined) {
+    const keys = checkKeys(by, q.keys)
+    if (keys.length === 0) return []
+    const arrays = by.map((c, i) => sql`${textArrayLiteral(keys.map((k) => k[i] as string))}::text::${sql.raw(c.codec.sqlType)}[]`)
+    statement = sql`select r.* from unnest(${sql.join(arrays, sql`, `)}) with ordinality as k(${sql.join(keyAliases, sql`, `)}, __dts_ord)
+      ${lookup} order by k.__dts_ord limit ${limit}`
+  } else {
+    const tuple = (prefix: string) => sql`(${sql.join(by.map((_, i) => sql.raw(`${prefix}.__dts_k${i}`)), sql`, `)})`
+    const firstStep = sql`select ${sql.join(names, sql`, `)} from ${shape.table} where ${sql.join(
+      names.map((n) => sql`${n} is not null`),
+      sql` and `,
+    )}${extra} order by ${sql.join(names, sql`, `)} limit 1`
+    const nextStep = sql`select ${sql.join(names, sql`, `)} from ${shape.table}
+      where (${sql.join(names, sql`, `)}) > ${tuple('s')}${extra} order by ${sql.join(names, sql`, `)} limit 1`
+    statement = sql`with recursive k(${sql.join(keyAliases, sql`, `)}) as (
+        (${firstStep})
+        union all
+        select n.* from k s cross join lateral (${nextStep}) n
+      )
+      select r.* from k ${lookup} order by ${sql.join(
+        keyAliases.map((a) => sql`k.${a}`),
+        sql`, `,
+      )} limit ${limit}`
+  }
+  try {
+    const rows = await queryRows(db, statement)
+    return rows.map((row) => decodeRow<R>(shape, row))
+  } catch (error) {
+    throw toTimescaleError(error, { operation: 'latest' })
+  }
+}
+
+function byColumns(shape: TableShape, input: unknown): ShapeColumn[] {
+  if (input === undefined) {
+    const key = shape.key.filter((i) => i !== shape.time).map((i) => shape.columns[i] as ShapeColumn)
+    if (key.length === 0) {
+      throw invalid('by', `is required: ${shape.name} has no key besides its time column (name the columns a series is identified by)`)
+    }
+    return key
+  }
+  if (!Array.isArray(input) || input.length === 0) throw invalid('by', `must be a non-empty array of column keys, not ${kindOf(input)}`)
+  return input.map((key, i) => {
+    const column = shape.columns.find((c) => c.key === key)
+    if (!column) throw invalid(`by[${i}]`, `is not a column of ${shape.name}`)
+    if (column === shape.columns[shape.time]) throw invalid(`by[${i}]`, 'must not be the time column')
+    return column
+  })
+}
+
+/** Keys as texts per `by` column: plain values for one column, objects of the `by` keys for several. */
+function checkKeys(by: ShapeColumn[], input: unknown): string[][] {
+  if (!Array.isArray(input) || input.length > MAX_LATEST_ROWS) throw invalid('keys', `must be an array of at most ${MAX_LATEST_ROWS} keys`)
+  const seen = new Set<string>()
+  const out: string[][] = []
+  input.forEach((key, i) => {
+    let texts: string[]
+    if (by.length === 1 && !isPlainObject(key)) texts = [by[0]?.codec.encode(key, `keys[${i}]`) as string]
+    else {
+      if (!isPlainObject(key)) throw invalid(`keys[${i}]`, `must be an object of ${by.map((c) => c.key).join(', ')}`)
+      texts = by.map((c) => {
+        const value = key[c.key]
+        if (value === undefined || value === null) throw invalid(`keys[${i}].${c.key}`, 'is required')
+        return c.codec.encode(value, `keys[${i}].${c.key}`) as string
+      })
+    }
+    const id = texts.join('\u0000')
+    if (!seen.has(id)) {
+      seen.add(id)
+      out.push(texts)
+    }
+  })
+  return out
+}
