@@ -32,12 +32,14 @@ export function checkBucketQuery(shape: TableShape, table: object, query: unknow
   if (!Array.isArray(groupInput)) throw invalid('groupBy', 'must be an array of column keys')
   const groupBy = groupInput.map((key, i) => {
     const column = shape.columns.find((c) => c.key === key)
-    if (!column || column === shape.columns[shape.time]) throw invalid(`groupBy[${i}]`, `must be a column key of ${shape.name} other than its time column`)
+    if (!column || column === shape.columns[shape.time])
+      throw invalid(`groupBy[${i}]`, `must be a column key of ${shape.name} other than its time column`)
     return column
   })
   const measures = checkMeasures(shape, table, q.measures)
   for (const m of measures) {
-    if (m.name === 'bucket' || groupBy.some((g) => g.key === m.name)) throw invalid(`measures.${m.name}`, 'has the name of the bucket or a group-by column')
+    if (m.name === 'bucket' || groupBy.some((g) => g.key === m.name))
+      throw invalid(`measures.${m.name}`, 'has the name of the bucket or a group-by column')
   }
   if (q.timeZone !== undefined && (shape.columns[shape.time] as ShapeColumn).codec.temporal !== 'timestamptz') {
     throw invalid('timeZone', `needs a timestamptz time column (${shape.name}'s has no time zone: its buckets are in its own wall clock)`)

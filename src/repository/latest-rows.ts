@@ -45,7 +45,11 @@ export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query:
     statement = sql`select r.* from unnest(${sql.join(arrays, sql`, `)}) with ordinality as k(${sql.join(keyAliases, sql`, `)}, __dts_ord)
       ${lookup} order by k.__dts_ord limit ${limit}`
   } else {
-    const tuple = (prefix: string) => sql`(${sql.join(by.map((_, i) => sql.raw(`${prefix}.__dts_k${i}`)), sql`, `)})`
+    const tuple = (prefix: string) =>
+      sql`(${sql.join(
+        by.map((_, i) => sql.raw(`${prefix}.__dts_k${i}`)),
+        sql`, `,
+      )})`
     const firstStep = sql`select ${sql.join(names, sql`, `)} from ${shape.table} where ${sql.join(
       names.map((n) => sql`${n} is not null`),
       sql` and `,

@@ -57,7 +57,8 @@ export function checkWhere(shape: TableShape, where: unknown): SQL[] {
     for (const [key, value] of Object.entries(where)) {
       if (value === undefined) continue
       const column = shape.columns.find((c) => c.key === key)
-      if (!column) throw invalid(`where.${key}`, `is not a column of ${shape.name} (columns: ${shape.columns.map((c) => c.key).join(', ')})`)
+      if (!column)
+        throw invalid(`where.${key}`, `is not a column of ${shape.name} (columns: ${shape.columns.map((c) => c.key).join(', ')})`)
       const name = sql.identifier(column.name)
       if (value === null) parts.push(sql`${name} is null`)
       else if (Array.isArray(value)) {
@@ -72,6 +73,9 @@ export function checkWhere(shape: TableShape, where: unknown): SQL[] {
 }
 
 /** Checks `order` (`'asc' | 'desc'`, default `fallback`) and `limit` (1..10,000, default 1,000). */
-export function checkPaging(input: { order?: unknown; limit?: unknown }, fallback: 'asc' | 'desc'): { order: 'asc' | 'desc'; limit: number } {
+export function checkPaging(
+  input: { order?: unknown; limit?: unknown },
+  fallback: 'asc' | 'desc',
+): { order: 'asc' | 'desc'; limit: number } {
   return { order: validateSortOrder(input.order, 'order', fallback), limit: validateLimit(input.limit, 'limit', 1000) }
 }

@@ -22,7 +22,13 @@ export function streamRows<R>(db: AnyPgDatabase, shape: TableShape, query: unkno
   return pages<R>(db, shape, filter.where, order, pageSize)
 }
 
-async function* pages<R>(db: AnyPgDatabase, shape: TableShape, where: SQL, order: 'asc' | 'desc', pageSize: number): AsyncGenerator<R, void, undefined> {
+async function* pages<R>(
+  db: AnyPgDatabase,
+  shape: TableShape,
+  where: SQL,
+  order: 'asc' | 'desc',
+  pageSize: number,
+): AsyncGenerator<R, void, undefined> {
   const time = shape.columns[shape.time] as ShapeColumn
   const rest = shape.key.filter((i) => i !== shape.time).map((i) => shape.columns[i] as ShapeColumn)
   // The page order: time, then the rest of the key (unique together); without a key, time then
