@@ -41,7 +41,13 @@ export function measureValue(shape: TableShape, measure: Measure, value: unknown
 }
 
 /** The measures of a declared table's rows in `[from, to)` matching `where`, as one object. */
-export async function aggregateRows<R>(db: AnyPgDatabase, shape: TableShape, table: object, query: unknown): Promise<R> {
+export async function aggregateRows<R>(
+  db: AnyPgDatabase,
+  shape: TableShape,
+  table: object,
+  query: unknown,
+  operation = 'aggregate',
+): Promise<R> {
   const q = validateOptions(query, ['where', 'from', 'to', 'measures'], 'query')
   const filter = checkFilter(shape, q)
   const measures = checkMeasures(shape, table, q.measures)
@@ -57,6 +63,6 @@ export async function aggregateRows<R>(db: AnyPgDatabase, shape: TableShape, tab
     for (const m of measures) out[m.name] = measureValue(shape, m.measure, row?.[m.name])
     return out as R
   } catch (error) {
-    throw toTimescaleError(error, { operation: 'aggregate' })
+    throw toTimescaleError(error, { operation })
   }
 }

@@ -1,14 +1,19 @@
 import { type SQL, sql } from 'drizzle-orm'
+import { findPgError } from '../internal/pg-error.ts'
 import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
+import type { AnyContinuousAggregate } from '../toolkit/continuous-aggregate.ts'
 import type { Measure } from '../toolkit/measures.ts'
 import { invalid } from '../validation/invalid.ts'
-import { type ValidInterval, validateInterval } from '../validation/validate-interval.ts'
+import { minimumMicroseconds, type ValidInterval, validateInterval } from '../validation/validate-interval.ts'
 import { validateOptions } from '../validation/validate-options.ts'
 import { validateTimeZone } from '../validation/validate-time-zone.ts'
+import { forgetAggregates, routedBuckets, routePlans } from './aggregate-route.ts'
 import { checkMeasures, measureSelect, measureValue } from './aggregate-rows.ts'
 import { type CheckedFilter, checkFilter, checkPaging } from './read-filter.ts'
+import { requireTimescaleLicense } from './require-timescale-license.ts'
 import type { ShapeColumn, TableShape } from './table-shape.ts'
+import { timeZoneError } from './time-zone-error.ts'
 
 /** A `buckets` call, checked. */
 export interface BucketQuery {
@@ -19,13 +24,19 @@ export interface BucketQuery {
   groupBy: ShapeColumn[]
   measures: { name: string; measure: Measure; expression: SQL }[]
   timeZone: string | undefined
+  /** Empty buckets produced too (`time_bucket_gapfill`), their values `null`, carried forward or interpolated. */
+  gapFill: 'null' | 'locf' | 'interpolate' | undefined
   order: 'asc' | 'desc'
   limit: number
 }
 
 /** Checks a `buckets` query against the table. */
 export function checkBucketQuery(shape: TableShape, table: object, query: unknown): BucketQuery {
-  const q = validateOptions(query, ['width', 'from', 'to', 'where', 'groupBy', 'measures', 'timeZone', 'order', 'limit'], 'query')
+  const q = validateOptions(
+    query,
+    ['width', 'from', 'to', 'where', 'groupBy', 'measures', 'timeZone', 'gapFill', 'order', 'limit'],
+    'query',
+  )
   const width = validateInterval(q.width, 'width')
   const filter = checkFilter(shape, q)
   const groupInput = q.groupBy ?? []
@@ -44,9 +55,15 @@ export function checkBucketQuery(shape: TableShape, table: object, query: unknow
   if (q.timeZone !== undefined && (shape.columns[shape.time] as ShapeColumn).codec.temporal !== 'timestamptz') {
     throw invalid('timeZone', `needs a timestamptz time column (${shape.name}'s has no time zone: its buckets are in its own wall clock)`)
   }
+  const gapFill = q.gapFill
+  if (gapFill !== undefined && gapFill !== 'null' && gapFill !== 'locf' && gapFill !== 'interpolate') {
+    throw invalid('gapFill', "must be 'null', 'locf' or 'interpolate'")
+  }
+  if (gapFill !== undefined) checkGapFillSize(width, filter)
   return {
     width,
     filter,
+    gapFill,
     where: (q.where ?? {}) as Record<string, unknown>,
     groupBy,
     measures,
@@ -61,13 +78,49 @@ export function checkBucketQuery(shape: TableShape, table: object, query: unknow
  * `routed` is the same select (columns `bucket`, the group-by keys, the measure names) answered
  * from a continuous aggregate, when one was found to give exactly this answer.
  */
-export async function bucketRows<R>(db: AnyPgDatabase, shape: TableShape, q: BucketQuery, routed?: SQL): Promise<R[]> {
+export async function bucketRows<R>(
+  db: AnyPgDatabase,
+  shape: TableShape,
+  q: BucketQuery,
+  aggregates: readonly AnyContinuousAggregate[] = [],
+  operation = 'buckets',
+): Promise<R[]> {
+  try {
+    if (q.gapFill !== undefined) await requireTimescaleLicense(db, operation, 'gap filling (time_bucket_gapfill)')
+    if (q.filter.from === q.filter.to) return []
+    const routed = await routedBuckets(db, shape, routePlans(shape, aggregates, q), q)
+    let rows: Record<string, unknown>[]
+    try {
+      rows = await queryRows(db, orderedBuckets(shape, q, routed ?? rawBuckets(shape, q)))
+    } catch (error) {
+      // An aggregate dropped since it was looked up: look again next time, answer from the table.
+      if (!routed || findPgError(error)?.code !== '42P01') throw error
+      forgetAggregates(db)
+      rows = await queryRows(db, orderedBuckets(shape, q, rawBuckets(shape, q)))
+    }
+    const time = shape.columns[shape.time] as ShapeColumn
+    return rows.map((row) => {
+      const out: Record<string, unknown> = { bucket: time.codec.decode(row.bucket) }
+      for (const g of q.groupBy) out[g.key] = row[g.key] === null || row[g.key] === undefined ? null : g.codec.decode(row[g.key])
+      for (const m of q.measures) out[m.name] = measureValue(shape, m.measure, row[m.name])
+      return out as R
+    })
+  } catch (error) {
+    throw timeZoneError(error, q.timeZone, operation) ?? toTimescaleError(error, { operation })
+  }
+}
+
+/**
+ * `buckets` (a select of `bucket`, the group-by keys, the measures) ordered, limited and formatted.
+ * The order and the limit go into that select itself: the planner then groups in that order and
+ * stops at the limit, instead of aggregating every group and sorting them all afterwards.
+ */
+function orderedBuckets(shape: TableShape, q: BucketQuery, buckets: SQL): SQL {
   const time = shape.columns[shape.time] as ShapeColumn
   const groupNames = q.groupBy.map((g) => sql.identifier(g.key))
   const order = sql.raw(q.order)
   const orderBy = sql.join([sql`bucket ${order}`, ...groupNames], sql`, `)
-  const buckets = routed ?? rawBuckets(shape, q)
-  const statement = sql`select ${time.codec.select(sql`b.bucket`)} as bucket${sql.join(
+  return sql`select ${time.codec.select(sql`b.bucket`)} as bucket${sql.join(
     q.groupBy.map((g) => sql`, ${g.codec.select(sql`b.${sql.identifier(g.key)}`)} as ${sql.identifier(g.key)}`),
     sql``,
   )}${sql.join(
@@ -78,28 +131,38 @@ export async function bucketRows<R>(db: AnyPgDatabase, shape: TableShape, q: Buc
       [sql`b.bucket ${order}`, ...groupNames.map((g) => sql`b.${g}`)],
       sql`, `,
     )}`
-  try {
-    const rows = await queryRows(db, statement)
-    return rows.map((row) => {
-      const out: Record<string, unknown> = { bucket: time.codec.decode(row.bucket) }
-      for (const g of q.groupBy) out[g.key] = row[g.key] === null || row[g.key] === undefined ? null : g.codec.decode(row[g.key])
-      for (const m of q.measures) out[m.name] = measureValue(shape, m.measure, row[m.name])
-      return out as R
-    })
-  } catch (error) {
-    throw toTimescaleError(error, { operation: 'buckets' })
-  }
 }
 
 /** The buckets computed from the hypertable's rows. */
 export function rawBuckets(shape: TableShape, q: BucketQuery): SQL {
   const time = sql.identifier((shape.columns[shape.time] as ShapeColumn).name)
   const tz = q.timeZone === undefined ? sql`` : sql`, ${q.timeZone}::text`
+  const fill = q.gapFill
+  const bucket =
+    fill === undefined
+      ? sql`time_bucket(${q.width.text}::interval, ${time}${tz})`
+      : sql`time_bucket_gapfill(${q.width.text}::interval, ${time}${tz}, start => ${q.filter.fromSql}, finish => ${q.filter.toSql})`
+  const value = (m: BucketQuery['measures'][number]) =>
+    fill === 'locf' && m.measure.kind !== 'count'
+      ? sql`locf(${m.expression})`
+      : fill === 'interpolate' && m.measure.kind !== 'count'
+        ? sql`interpolate(${m.expression})`
+        : m.expression
   const select = [
-    sql`time_bucket(${q.width.text}::interval, ${time}${tz}) as bucket`,
+    sql`${bucket} as bucket`,
     ...q.groupBy.map((g) => sql`${sql.identifier(g.name)} as ${sql.identifier(g.key)}`),
-    ...q.measures.map((m) => sql`${m.expression} as ${sql.identifier(m.name)}`),
+    ...q.measures.map((m) => sql`${value(m)} as ${sql.identifier(m.name)}`),
   ]
   const groupBy = sql.raw(Array.from({ length: 1 + q.groupBy.length }, (_, i) => String(i + 1)).join(', '))
   return sql`select ${sql.join(select, sql`, `)} from ${shape.table} where ${q.filter.where} group by ${groupBy}`
+}
+
+/** Most buckets a gap-filled query may produce over its range (before `limit`). */
+export const MAX_GAPFILL_BUCKETS = 100_000
+
+function checkGapFillSize(width: ValidInterval, filter: CheckedFilter): void {
+  const spanMs = Date.parse(`${filter.to.slice(0, 23)}Z`) - Date.parse(`${filter.from.slice(0, 23)}Z`)
+  if ((spanMs * 1000) / minimumMicroseconds(width) > MAX_GAPFILL_BUCKETS) {
+    throw invalid('width', `is too small to gap-fill this range: more than ${MAX_GAPFILL_BUCKETS} buckets`)
+  }
 }

@@ -1,10 +1,11 @@
-import { sql } from 'drizzle-orm'
-import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
-import { toTimescaleError } from '../to-timescale-error.ts'
+import type { AnyPgDatabase } from '../internal/query-rows.ts'
+import { timeSeriesData } from '../schema/time-series-data.ts'
 import type { AggregateFunction, TimeRange, ValueColumn } from '../types.ts'
 import { validateAggregateFunction, validateEntityId, validateRange, validateValueColumn } from '../validation/index.ts'
-import { aggregateExpression } from './aggregate-expression.ts'
+import { aggregateRows } from './aggregate-rows.ts'
+import { recordMeasure } from './record-measure.ts'
 import { nullableNumber } from './stored-record.ts'
+import { timeSeriesShape } from './time-series-shape.ts'
 
 /**
  * One aggregate of an entity's column over `[from, to)`: `avg`, `min`, `max`, `sum`, `count`,
@@ -33,15 +34,12 @@ export async function getAggregate(
   const fn = validateAggregateFunction(func)
   const col = validateValueColumn(column)
   const { from, to } = validateRange(range)
-  try {
-    const [row] = await queryRows(
-      db,
-      sql`select ${aggregateExpression(fn, col)}::float8 as result
-      from time_series_data t
-      where t.entity_id = ${id}::text and t.time >= ${from}::timestamptz and t.time < ${to}::timestamptz`,
-    )
-    return nullableNumber(row?.result)
-  } catch (error) {
-    throw toTimescaleError(error, { operation: 'getAggregate' })
-  }
+  const { result } = await aggregateRows<{ result: unknown }>(
+    db,
+    timeSeriesShape,
+    timeSeriesData,
+    { where: { entity_id: id }, from, to, measures: { result: recordMeasure(fn, col) } },
+    'getAggregate',
+  )
+  return nullableNumber(result)
 }

@@ -1,10 +1,8 @@
-import { sql } from 'drizzle-orm'
-import { textArrayLiteral } from '../internal/pg-array-literal.ts'
-import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
-import { toTimescaleError } from '../to-timescale-error.ts'
+import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import type { LatestValue } from '../types.ts'
 import { validateEntityIds } from '../validation/index.ts'
-import { storedRecordColumns, toStoredRecord } from './stored-record.ts'
+import { latestRows } from './latest-rows.ts'
+import { timeSeriesShape } from './time-series-shape.ts'
 
 /**
  * The newest record of each given entity, in the order of the ids (duplicates ignored); entities
@@ -24,18 +22,5 @@ import { storedRecordColumns, toStoredRecord } from './stored-record.ts'
 export async function getLatestValues(db: AnyPgDatabase, entityIds: readonly string[]): Promise<LatestValue[]> {
   const ids = validateEntityIds(entityIds)
   if (ids.length === 0) return []
-  try {
-    const rows = await queryRows(
-      db,
-      sql`select ${storedRecordColumns}
-      from unnest(${textArrayLiteral(ids)}::text::text[]) with ordinality as e(id, ord)
-      cross join lateral (
-        select * from time_series_data d where d.entity_id = e.id order by d.time desc limit 1
-      ) t
-      order by e.ord`,
-    )
-    return rows.map(toStoredRecord)
-  } catch (error) {
-    throw toTimescaleError(error, { operation: 'getLatestValues' })
-  }
+  return latestRows<LatestValue>(db, timeSeriesShape, { keys: ids }, 'getLatestValues')
 }

@@ -1,9 +1,8 @@
-import { sql } from 'drizzle-orm'
-import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
-import { toTimescaleError } from '../to-timescale-error.ts'
+import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import type { RecordRange, StoredRecord } from '../types.ts'
 import { validateEntityId, validateRange } from '../validation/index.ts'
-import { storedRecordColumns, toStoredRecord } from './stored-record.ts'
+import { rangeRows } from './range-rows.ts'
+import { timeSeriesShape } from './time-series-shape.ts'
 
 /**
  * Reads an entity's records in the half-open range `[from, to)`, newest first unless
@@ -24,15 +23,5 @@ import { storedRecordColumns, toStoredRecord } from './stored-record.ts'
 export async function getRecords(db: AnyPgDatabase, entityId: string, range: RecordRange): Promise<StoredRecord[]> {
   const id = validateEntityId(entityId)
   const { from, to, limit, order } = validateRange(range)
-  try {
-    const rows = await queryRows(
-      db,
-      sql`select ${storedRecordColumns} from time_series_data t
-      where t.entity_id = ${id}::text and t.time >= ${from}::timestamptz and t.time < ${to}::timestamptz
-      order by t.time ${sql.raw(order)} limit ${limit}`,
-    )
-    return rows.map(toStoredRecord)
-  } catch (error) {
-    throw toTimescaleError(error, { operation: 'getRecords' })
-  }
+  return rangeRows<StoredRecord>(db, timeSeriesShape, { where: { entity_id: id }, from, to, order, limit }, 'getRecords')
 }

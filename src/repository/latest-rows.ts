@@ -20,7 +20,7 @@ export const MAX_LATEST_ROWS = 100_000
  * same way. Both need an index that starts with the `by` columns (a primary key (key, time) is
  * one). `since` bounds the chunks both read. BENCHMARKS.md compares them with DISTINCT ON.
  */
-export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query: unknown): Promise<R[]> {
+export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query: unknown, operation = 'latest'): Promise<R[]> {
   const q = validateOptions(query, ['by', 'keys', 'where', 'since', 'limit'], 'query')
   const by = byColumns(shape, q.by)
   const limit = validateInteger(q.limit, 'limit', 1, MAX_LATEST_ROWS, 10_000)
@@ -70,7 +70,7 @@ export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query:
     const rows = await queryRows(db, statement)
     return rows.map((row) => decodeRow<R>(shape, row))
   } catch (error) {
-    throw toTimescaleError(error, { operation: 'latest' })
+    throw toTimescaleError(error, { operation })
   }
 }
 

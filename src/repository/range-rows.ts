@@ -7,7 +7,7 @@ import { decodeRow, rowSelect } from './row-select.ts'
 import type { ShapeColumn, TableShape } from './table-shape.ts'
 
 /** The rows of a declared table in `[from, to)` matching `where`, by time (newest first by default), at most `limit`. */
-export async function rangeRows<R>(db: AnyPgDatabase, shape: TableShape, query: unknown): Promise<R[]> {
+export async function rangeRows<R>(db: AnyPgDatabase, shape: TableShape, query: unknown, operation = 'range'): Promise<R[]> {
   const q = validateOptions(query, ['where', 'from', 'to', 'order', 'limit'], 'query')
   const filter = checkFilter(shape, q)
   const { order, limit } = checkPaging(q, 'desc')
@@ -19,6 +19,6 @@ export async function rangeRows<R>(db: AnyPgDatabase, shape: TableShape, query: 
     )
     return rows.map((row) => decodeRow<R>(shape, row))
   } catch (error) {
-    throw toTimescaleError(error, { operation: 'range' })
+    throw toTimescaleError(error, { operation })
   }
 }

@@ -1,10 +1,8 @@
-import { sql } from 'drizzle-orm'
-import { utcFromJson } from '../internal/iso-time.ts'
-import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
-import { toTimescaleError } from '../to-timescale-error.ts'
-import type { SortOrder, StoredRecord, StreamOptions, TimeRange } from '../types.ts'
-import { type ValidRange, validateEntityId, validateRange, validateStreamOptions } from '../validation/index.ts'
-import { storedRecordColumns, toStoredRecord } from './stored-record.ts'
+import type { AnyPgDatabase } from '../internal/query-rows.ts'
+import type { StoredRecord, StreamOptions, TimeRange } from '../types.ts'
+import { validateEntityId, validateRange, validateStreamOptions } from '../validation/index.ts'
+import { streamRows } from './stream-rows.ts'
+import { timeSeriesShape } from './time-series-shape.ts'
 
 /**
  * Yields every record of an entity in `[from, to)`, oldest first (or newest first with
@@ -35,41 +33,10 @@ export function streamRecords(
   const id = validateEntityId(entityId)
   const bounds = validateRange(range)
   const { pageSize, order } = validateStreamOptions(options)
-  return pages(db, id, bounds, pageSize, order)
-}
-
-async function* pages(
-  db: AnyPgDatabase,
-  id: string,
-  range: ValidRange,
-  pageSize: number,
-  order: SortOrder,
-): AsyncGenerator<StoredRecord, void, undefined> {
-  // timestamptz parameters, not text cast on the server: chunks outside the window are then
-  // excluded while planning instead of planned and skipped at run time.
-  const from = sql`${range.from}::timestamptz`
-  const to = sql`${range.to}::timestamptz`
-  let cursor: string | undefined
-  for (;;) {
-    // The next page starts strictly after the last row seen: `time` is unique per entity.
-    const after = cursor === undefined ? sql`t.time >= ${from}` : sql`t.time > ${cursor}::timestamptz`
-    const before = cursor === undefined ? sql`t.time < ${to}` : sql`t.time < ${cursor}::timestamptz`
-    const window = order === 'asc' ? sql`${after} and t.time < ${to}` : sql`t.time >= ${from} and ${before}`
-    let rows: Record<string, unknown>[]
-    try {
-      rows = await queryRows(
-        db,
-        sql`select ${storedRecordColumns} from time_series_data t
-        where t.entity_id = ${id}::text and ${window}
-        order by t.time ${sql.raw(order)} limit ${pageSize}`,
-      )
-    } catch (error) {
-      throw toTimescaleError(error, { operation: 'streamRecords' })
-    }
-    for (const row of rows) yield toStoredRecord(row)
-    const last = rows.at(-1)
-    if (rows.length < pageSize || last === undefined) return
-    // Canonical text, not the JSON text the row holds: it goes back as a timestamptz parameter.
-    cursor = utcFromJson(String(last.time))
-  }
+  return streamRows<StoredRecord>(
+    db,
+    timeSeriesShape,
+    { where: { entity_id: id }, from: bounds.from, to: bounds.to, order, pageSize },
+    'streamRecords',
+  )
 }

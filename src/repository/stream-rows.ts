@@ -14,12 +14,17 @@ import type { ShapeColumn, TableShape } from './table-shape.ts'
  * page's final instant already yielded (rows equal in every column but a json one may then come in
  * either order). Arguments are checked when it is called.
  */
-export function streamRows<R>(db: AnyPgDatabase, shape: TableShape, query: unknown): AsyncGenerator<R, void, undefined> {
+export function streamRows<R>(
+  db: AnyPgDatabase,
+  shape: TableShape,
+  query: unknown,
+  operation = 'stream',
+): AsyncGenerator<R, void, undefined> {
   const q = validateOptions(query, ['where', 'from', 'to', 'order', 'pageSize'], 'query')
   const filter = checkFilter(shape, q)
   const order = validateSortOrder(q.order, 'order', 'asc')
   const pageSize = validateInteger(q.pageSize, 'pageSize', 1, 100_000, 1000)
-  return pages<R>(db, shape, filter.where, order, pageSize)
+  return pages<R>(db, shape, filter.where, order, pageSize, operation)
 }
 
 async function* pages<R>(
@@ -28,6 +33,7 @@ async function* pages<R>(
   where: SQL,
   order: 'asc' | 'desc',
   pageSize: number,
+  operation: string,
 ): AsyncGenerator<R, void, undefined> {
   const time = shape.columns[shape.time] as ShapeColumn
   const rest = shape.key.filter((i) => i !== shape.time).map((i) => shape.columns[i] as ShapeColumn)
@@ -70,7 +76,7 @@ async function* pages<R>(
           from ${shape.table} where ${where}${after} order by ${orderBy} limit ${pageSize} offset ${offset}`,
       )
     } catch (error) {
-      throw toTimescaleError(error, { operation: 'stream' })
+      throw toTimescaleError(error, { operation })
     }
     for (const row of rows) yield decodeRow<R>(shape, row)
     const final = rows.at(-1)

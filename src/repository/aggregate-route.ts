@@ -1,0 +1,324 @@
+import { type SQL, sql } from 'drizzle-orm'
+import { readContinuousAggregates, readServerInfo, versionAtLeast } from '../catalog/index.ts'
+import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
+import type { AnyContinuousAggregate } from '../toolkit/continuous-aggregate.ts'
+import { DECLARATION } from '../toolkit/declaration-brand.ts'
+import type { Measure } from '../toolkit/measures.ts'
+import { minimumMicroseconds, type ValidInterval, validateInterval } from '../validation/validate-interval.ts'
+import type { BucketQuery } from './bucket-rows.ts'
+import { checkWhere } from './read-filter.ts'
+import type { ShapeColumn, TableShape } from './table-shape.ts'
+
+/*
+ * Answering a bucket query of a hypertable from one of its declared continuous aggregates instead
+ * of its rows, only where the answer is provably the one the raw query gives:
+ * - the aggregate is there: the Timescale license, TimescaleDB >= 2.23 (whose invalidation logs
+ *   were checked, on 2.23 and 2.29, to record every insert, update, delete, drop_chunks and
+ *   truncate below the materialized watermark), finalized, and the hypertable the one this
+ *   session's search path finds (looked up once per database, through the one catalog reader);
+ * - a `timestamptz` time column, the query's time zone the aggregate's, no gap filling, and the
+ *   width a multiple of the aggregate's bucket (months of months, or months of a bucket that
+ *   divides a day): each aggregate bucket then lies in exactly one of the query's buckets;
+ * - the range starts and ends on the aggregate's bucket boundaries (checked by the server), so
+ *   each aggregate row holds exactly the rows the raw query counts;
+ * - `where` and `groupBy` on the aggregate's group-by columns only;
+ * - every measure derives exactly from the aggregate's: counts and sums summed, min/max again,
+ *   first/last of one series (every group-by column of the aggregate grouped or pinned by `where`)
+ *   by bucket, averages from sum and count (or the aggregate's own average when each query bucket
+ *   is one aggregate row); never an `sql` measure. Sums and averages may differ from the raw query
+ *   in the last bits of a double, as two plans of the raw query may;
+ * - no change to the range below the watermark waits for a refresh, at any level of a
+ *   hierarchical aggregate (its materialization log and its source's hypertable log, down to the
+ *   raw table), checked on every call.
+ * Buckets at or after the watermark come from the raw rows, as a real-time aggregate does.
+ * https://docs.timescale.com/use-timescale/latest/continuous-aggregates/real-time-aggregates/
+ */
+
+/** One value per aggregate bucket: read from the aggregate's rows, or computed from raw rows. */
+interface Partial {
+  /** Over the aggregate's materialization rows (`m`). */
+  stored: SQL
+  /** Over raw rows (`t`) grouped by the aggregate's bucket. */
+  fresh: SQL
+}
+
+/** An aggregate the query can be answered from, before the per-call checks. */
+export interface RoutePlan {
+  aggregate: AnyContinuousAggregate
+  partials: Partial[]
+  /** Per measure of the query: its value from its partials (`h.p<i>`), grouped by the query's bucket. */
+  merged: SQL[]
+}
+
+/**
+ * The aggregates (finest first or any order) that can answer `q` by their declarations, coarsest
+ * bucket first. No database access: what the catalog and the data say is checked by {@link routedBuckets}.
+ */
+export function routePlans(shape: TableShape, aggregates: readonly AnyContinuousAggregate[], q: BucketQuery): RoutePlan[] {
+  const time = shape.columns[shape.time] as ShapeColumn
+  if (time.codec.temporal !== 'timestamptz' || q.gapFill !== undefined) return []
+  const plans: { plan: RoutePlan; width: number }[] = []
+  for (const aggregate of aggregates) {
+    const plan = planFor(shape, aggregate, q)
+    if (plan) plans.push({ plan, width: approximateMicroseconds(validateInterval(aggregate.spec.bucket)) })
+  }
+  return plans.sort((a, b) => b.width - a.width).map((p) => p.plan)
+}
+
+function planFor(shape: TableShape, aggregate: AnyContinuousAggregate, q: BucketQuery): RoutePlan | undefined {
+  const spec = aggregate.spec
+  if (spec.hypertable !== shape.name || spec.timeZone !== (q.timeZone ?? null)) return undefined
+  const bucket = validateInterval(spec.bucket)
+  if (!isMultiple(q.width, bucket)) return undefined
+  // A fixed-width UTC bucket: the range's alignment is known here (the server checks every case).
+  if (bucket.months === 0 && spec.timeZone === null && !(aligned(q.filter.from, bucket) && aligned(q.filter.to, bucket))) return undefined
+  const groups = new Set(spec.groupBy)
+  if (q.groupBy.some((g) => !groups.has(g.name))) return undefined
+  const pinned = new Set<string>()
+  for (const [key, value] of Object.entries(q.where)) {
+    if (value === undefined) continue
+    const column = shape.columns.find((c) => c.key === key)
+    if (!column || !groups.has(column.name)) return undefined
+    if (value !== null && !Array.isArray(value)) pinned.add(column.name)
+  }
+  // One series per query row: each aggregate group column grouped, or pinned to one value.
+  const oneSeries = spec.groupBy.every((g) => pinned.has(g) || q.groupBy.some((c) => c.name === g))
+  const oneRow = oneSeries && q.width.text === bucket.text
+  const stored = (kind: Measure['kind'], column: string | null): SQL | undefined => {
+    const found = spec.measures.find((m) => m.kind === kind && m.column === column)
+    return found ? sql`m.${sql.identifier(found.name)}` : undefined
+  }
+  const partials: Partial[] = []
+  const merged: SQL[] = []
+  const partial = (stored: SQL, fresh: SQL): SQL => {
+    partials.push({ stored, fresh })
+    return sql.raw(`h.p${partials.length - 1}`)
+  }
+  const time = sql`t.${sql.identifier((shape.columns[shape.time] as ShapeColumn).name)}`
+  for (const { measure } of q.measures) {
+    const column = measure.column ? (measure.column as { name: string }).name : null
+    const notNull = column !== null && shape.columns.find((c) => c.name === column)?.notNull === true
+    const ref = column === null ? sql`` : sql`t.${sql.identifier(column)}`
+    // count(column) of a not-null column is count(*).
+    const count = () => stored('count', column) ?? (notNull ? stored('count', null) : undefined)
+    switch (measure.kind) {
+      case 'count': {
+        const s = count()
+        if (!s) return undefined
+        merged.push(sql`sum(${partial(s, column === null ? sql`count(*)` : sql`count(${ref})`)})::bigint`)
+        break
+      }
+      case 'sum':
+      case 'min':
+      case 'max': {
+        const s = stored(measure.kind, column)
+        if (!s) return undefined
+        const fn = sql.raw(measure.kind)
+        merged.push(sql`${fn}(${partial(s, sql`${fn}(${ref})`)})`)
+        break
+      }
+      case 'first':
+      case 'last': {
+        // Of one series only: the aggregate keeps each bucket's first value, not its time.
+        const s = stored(measure.kind, column)
+        if (!s || !oneSeries) return undefined
+        const fn = sql.raw(measure.kind)
+        merged.push(sql`${fn}(${partial(s, sql`${fn}(${ref}, ${time})`)}, h.b)`)
+        break
+      }
+      case 'avg': {
+        const s = stored('sum', column)
+        const n = count()
+        if (s && n) {
+          // An average of averages is not an average: the sum of the sums over the sum of the counts.
+          merged.push(sql`sum(${partial(s, sql`sum(${ref})`)}) / nullif(sum(${partial(n, sql`count(${ref})`)}), 0)`)
+          break
+        }
+        const a = stored('avg', column)
+        if (!a || !oneRow) return undefined
+        merged.push(sql`min(${partial(a, sql`avg(${ref})`)})`)
+        break
+      }
+      default:
+        return undefined
+    }
+  }
+  return { aggregate, partials, merged }
+}
+
+/** Whether buckets of `coarse` are unions of whole buckets of `fine` (both from TimescaleDB's default origins). */
+function isMultiple(coarse: ValidInterval, fine: ValidInterval): boolean {
+  if (coarse.months > 0) {
+    if (coarse.days !== 0 || coarse.microseconds !== 0) return false
+    if (fine.months > 0) return fine.days === 0 && fine.microseconds === 0 && coarse.months % fine.months === 0
+    const micros = fine.days * 86_400_000_000 + fine.microseconds
+    return micros > 0 && 86_400_000_000 % micros === 0
+  }
+  if (fine.months > 0) return false
+  return minimumMicroseconds(coarse) % minimumMicroseconds(fine) === 0
+}
+
+/** TimescaleDB's default origin of `time_bucket` for widths in days and smaller: 2000-01-03 (a Monday), in ms. */
+const ORIGIN_MS = Date.UTC(2000, 0, 3)
+
+/** Whether canonical UTC text (`...T10:00:00.000000Z`) starts a bucket of a fixed `width`. */
+function aligned(text: string, width: ValidInterval): boolean {
+  const micros = BigInt(Date.parse(`${text.slice(0, 19)}Z`) - ORIGIN_MS) * 1000n + BigInt(text.slice(20, 26))
+  const size = BigInt(minimumMicroseconds(width))
+  return ((micros % size) + size) % size === 0n
+}
+
+function approximateMicroseconds(width: ValidInterval): number {
+  return width.months * 30 * 86_400_000_000 + minimumMicroseconds({ ...width, months: 0 })
+}
+
+/** What the catalog says of one aggregate level (cached per database). */
+interface Found {
+  matId: number
+  /** The hypertable id it reads (the raw table, or the finer aggregate's materialization). */
+  sourceId: number
+  table: SQL
+}
+
+const lookups = new WeakMap<object, Promise<Map<string, Found> | null>>()
+
+/** Forgets what was found for `db` (after an aggregate vanished under a routed query). */
+export function forgetAggregates(db: AnyPgDatabase): void {
+  lookups.delete(db)
+}
+
+async function catalogOf(db: AnyPgDatabase): Promise<Map<string, Found> | null> {
+  let lookup = lookups.get(db)
+  if (!lookup) {
+    lookup = lookUp(db).catch(() => null)
+    lookups.set(db, lookup)
+  }
+  return lookup
+}
+
+async function lookUp(db: AnyPgDatabase): Promise<Map<string, Found> | null> {
+  const server = await readServerInfo(db)
+  if (server.license !== 'timescale' || !versionAtLeast(server, 2, 23)) return null
+  const found = new Map<string, Found>()
+  for (const a of await readContinuousAggregates(db)) {
+    if (!a.finalized) continue
+    found.set(`${a.schema}.${a.name}`, {
+      matId: a.materializationId,
+      sourceId: a.rawHypertableId,
+      // Names read from TimescaleDB's catalog, quoted as identifiers.
+      table: sql`${sql.identifier(a.materialization.schema)}.${sql.identifier(a.materialization.name)}`,
+    })
+  }
+  return found
+}
+
+/**
+ * The routed bucket select (columns `bucket`, the group-by keys, the measure names), or `undefined`
+ * when the raw query must run: tries the plans coarsest first, each with one query for its
+ * watermark and pending changes.
+ */
+export async function routedBuckets(
+  db: AnyPgDatabase,
+  shape: TableShape,
+  plans: readonly RoutePlan[],
+  q: BucketQuery,
+): Promise<SQL | undefined> {
+  if (plans.length === 0) return undefined
+  const catalog = await catalogOf(db)
+  if (!catalog) return undefined
+  for (const plan of plans) {
+    // The aggregate and each finer one it reads, down to the hypertable: all must be in the catalog.
+    const chain = levels(plan.aggregate).map((level) => catalog.get(level.key))
+    if (chain.some((found) => found === undefined)) continue
+    const watermark = await cleanWatermark(db, shape, chain as Found[], plan.aggregate, q)
+    if (watermark === null) continue
+    return routedQuery(shape, plan, chain[0] as Found, q, watermark)
+  }
+  return undefined
+}
+
+function levels(aggregate: AnyContinuousAggregate): AnyContinuousAggregate[] {
+  const chain = [aggregate]
+  for (let from = aggregate.from; from[DECLARATION] === 'continuousAggregate'; from = from.from) chain.push(from)
+  return chain
+}
+
+/** The watermark (canonical UTC text) when the range is aligned, covered and clean at every level; else null. */
+async function cleanWatermark(
+  db: AnyPgDatabase,
+  shape: TableShape,
+  chain: readonly Found[],
+  aggregate: AnyContinuousAggregate,
+  q: BucketQuery,
+): Promise<string | null> {
+  const top = chain[0] as Found
+  const internal = (t: SQL) => sql`_timescaledb_functions.time_to_internal(${t})`
+  const from = sql`${q.filter.from}::timestamptz`
+  const to = sql`${q.filter.to}::timestamptz`
+  const pending = (log: string, column: string, id: number) =>
+    sql`exists (select 1 from _timescaledb_catalog.${sql.identifier(log)} l, w
+      where l.${sql.identifier(column)} = ${id}::int and l.lowest_modified_value < least(w.wm, ${internal(to)})
+        and l.greatest_modified_value >= ${internal(from)})`
+  const clean = sql.join(
+    chain.flatMap((level) => [
+      sql`not ${pending('continuous_aggs_materialization_invalidation_log', 'materialization_id', level.matId)}`,
+      sql`not ${pending('continuous_aggs_hypertable_invalidation_log', 'hypertable_id', level.sourceId)}`,
+    ]),
+    sql` and `,
+  )
+  const width = sql`${aggregate.spec.bucket}::interval`
+  const tz = aggregate.spec.timeZone === null ? sql`` : sql`, ${aggregate.spec.timeZone}::text`
+  const [row] = await queryRows<{ ok: boolean; watermark: string | null }>(
+    db,
+    sql`with w as (select _timescaledb_functions.cagg_watermark(${top.matId}::int) as wm)
+      select to_regclass(${shape.tableText}) = (select format('%I.%I', h.schema_name, h.table_name)::regclass
+            from _timescaledb_catalog.hypertable h where h.id = (select c.raw_hypertable_id from _timescaledb_catalog.continuous_agg c
+              where c.mat_hypertable_id = ${(chain.at(-1) as Found).matId}::int))
+          and time_bucket(${width}, ${from}${tz}) = ${from} and time_bucket(${width}, ${to}${tz}) = ${to}
+          and w.wm > ${internal(from)} and ${clean} as ok,
+        to_char(_timescaledb_functions.to_timestamp(w.wm) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as watermark
+      from w`,
+  )
+  return row?.ok === true && row.watermark !== null ? row.watermark : null
+}
+
+function routedQuery(shape: TableShape, plan: RoutePlan, top: Found, q: BucketQuery, watermark: string): SQL {
+  const spec = plan.aggregate.spec
+  // Each part reads one relation: the conditions' bare column names are its own.
+  const where = checkWhere(shape, q.where)
+  const and = where.length === 0 ? sql`` : sql` and ${sql.join(where, sql` and `)}`
+  const matEnd = watermark < q.filter.to ? watermark : q.filter.to
+  const groups = q.groupBy.map((g) => sql.identifier(g.name))
+  const groupList = (alias: string) =>
+    sql.join(
+      groups.map((g) => sql`, ${sql.raw(alias)}.${g}`),
+      sql``,
+    )
+  const partialList = (pick: (p: Partial) => SQL) =>
+    sql.join(
+      plan.partials.map((p, i) => sql`, ${pick(p)} as ${sql.raw(`p${i}`)}`),
+      sql``,
+    )
+  const positions = (n: number) => sql.raw(Array.from({ length: n }, (_, i) => String(i + 1)).join(', '))
+  const bucketColumn = sql`m.${sql.identifier(spec.bucketColumn)}`
+  const stored = sql`select ${bucketColumn} as b${groupList('m')}${partialList((p) => p.stored)}
+    from ${top.table} m where ${bucketColumn} >= ${q.filter.from}::timestamptz and ${bucketColumn} < ${matEnd}::timestamptz${and}`
+  const time = sql`t.${sql.identifier((shape.columns[shape.time] as ShapeColumn).name)}`
+  const tz = spec.timeZone === null ? sql`` : sql`, ${spec.timeZone}::text`
+  const fresh =
+    watermark < q.filter.to
+      ? sql` union all
+    select time_bucket(${spec.bucket}::interval, ${time}${tz}) as b${groupList('t')}${partialList((p) => p.fresh)}
+    from ${shape.table} t where ${time} >= ${watermark}::timestamptz and ${time} < ${q.filter.to}::timestamptz${and}
+    group by ${positions(1 + groups.length)}`
+      : sql``
+  const qtz = q.timeZone === undefined ? sql`` : sql`, ${q.timeZone}::text`
+  return sql`select time_bucket(${q.width.text}::interval, h.b${qtz}) as bucket${sql.join(
+    q.groupBy.map((g) => sql`, h.${sql.identifier(g.name)} as ${sql.identifier(g.key)}`),
+    sql``,
+  )}${sql.join(
+    q.measures.map((m, i) => sql`, ${plan.merged[i] as SQL} as ${sql.identifier(m.name)}`),
+    sql``,
+  )}
+    from (${stored}${fresh}) h group by ${positions(1 + groups.length)}`
+}
