@@ -199,12 +199,24 @@ async function catalogOf(db: AnyPgDatabase): Promise<Map<string, Found> | null> 
 async function lookUp(db: AnyPgDatabase): Promise<Map<string, Found> | null> {
   const server = await readServerInfo(db)
   if (server.license !== 'timescale' || !versionAtLeast(server, 2, 23)) return null
+  // What each aggregate reads, from the catalog itself: for a hierarchical aggregate the information
+  // view names the hypertable at the bottom, while its invalidations are logged under the finer
+  // aggregate's materialization (checked on 2.23 and 2.29).
+  const sources = new Map(
+    (
+      await queryRows<{ mat: number; raw: number }>(
+        db,
+        sql`select mat_hypertable_id::int as mat, raw_hypertable_id::int as raw from _timescaledb_catalog.continuous_agg`,
+      )
+    ).map((r) => [Number(r.mat), Number(r.raw)]),
+  )
   const found = new Map<string, Found>()
   for (const a of await readContinuousAggregates(db)) {
-    if (!a.finalized) continue
+    const sourceId = sources.get(a.materializationId)
+    if (!a.finalized || sourceId === undefined) continue
     found.set(`${a.schema}.${a.name}`, {
       matId: a.materializationId,
-      sourceId: a.rawHypertableId,
+      sourceId,
       // Names read from TimescaleDB's catalog, quoted as identifiers.
       table: sql`${sql.identifier(a.materialization.schema)}.${sql.identifier(a.materialization.name)}`,
     })
@@ -212,17 +224,24 @@ async function lookUp(db: AnyPgDatabase): Promise<Map<string, Found> | null> {
   return found
 }
 
+/** A bucket query answered from an aggregate: the select (columns `bucket`, the group-by keys, the measure names) and which aggregate. */
+export interface RoutedBuckets {
+  query: SQL
+  aggregate: AnyContinuousAggregate
+}
+
 /**
  * The routed bucket select (columns `bucket`, the group-by keys, the measure names), or `undefined`
  * when the raw query must run: tries the plans coarsest first, each with one query for its
- * watermark and pending changes.
+ * watermark and pending changes (a coarse aggregate waiting for a refresh gives way to a finer
+ * one that is current).
  */
 export async function routedBuckets(
   db: AnyPgDatabase,
   shape: TableShape,
   plans: readonly RoutePlan[],
   q: BucketQuery,
-): Promise<SQL | undefined> {
+): Promise<RoutedBuckets | undefined> {
   if (plans.length === 0) return undefined
   const catalog = await catalogOf(db)
   if (!catalog) return undefined
@@ -232,7 +251,7 @@ export async function routedBuckets(
     if (chain.some((found) => found === undefined)) continue
     const watermark = await cleanWatermark(db, shape, chain as Found[], plan.aggregate, q)
     if (watermark === null) continue
-    return routedQuery(shape, plan, chain[0] as Found, q, watermark)
+    return { query: routedQuery(shape, plan, chain[0] as Found, q, watermark), aggregate: plan.aggregate }
   }
   return undefined
 }

@@ -91,7 +91,7 @@ export async function bucketRows<R>(
     const routed = await routedBuckets(db, shape, routePlans(shape, aggregates, q), q)
     let rows: Record<string, unknown>[]
     try {
-      rows = await queryRows(db, orderedBuckets(shape, q, routed ?? rawBuckets(shape, q)))
+      rows = await queryRows(db, orderedBuckets(shape, q, routed?.query ?? rawBuckets(shape, q)))
     } catch (error) {
       // An aggregate dropped since it was looked up: look again next time, answer from the table.
       if (!routed || findPgError(error)?.code !== '42P01') throw error

@@ -55,7 +55,7 @@ export function routableHours(r: BucketRequest): number {
 }
 
 /** The routed select of a request (columns `bucket`, `entity_id` when grouped, `value`, `count`), or `undefined` when the raw query must run. */
-export function hourlyMetricsQuery(db: AnyPgDatabase, r: BucketRequest): Promise<SQL | undefined> {
+export async function hourlyMetricsQuery(db: AnyPgDatabase, r: BucketRequest): Promise<SQL | undefined> {
   const q = timeSeriesBucketQuery(r)
-  return routedBuckets(db, timeSeriesShape, routePlans(timeSeriesShape, [hourlyMetricsAggregate], q), q)
+  return (await routedBuckets(db, timeSeriesShape, routePlans(timeSeriesShape, [hourlyMetricsAggregate], q), q))?.query
 }

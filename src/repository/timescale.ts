@@ -1,7 +1,9 @@
 import type { PgTable } from 'drizzle-orm/pg-core'
 import type { AnyPgDatabase } from '../internal/any-pg-database.ts'
+import type { AnyContinuousAggregate } from '../toolkit/continuous-aggregate.ts'
 import type { ColumnKey, Hypertable } from '../toolkit/hypertable.ts'
 import type { Measure } from '../toolkit/measures.ts'
+import { invalid } from '../validation/invalid.ts'
 import { aggregateRows } from './aggregate-rows.ts'
 import { bucketRows, checkBucketQuery } from './bucket-rows.ts'
 import { insertRows } from './insert-rows.ts'
@@ -89,6 +91,17 @@ export interface AggregateQuery<T extends PgTable, M extends Record<string, Meas
   measures: M
 }
 
+/** What `timescale()` takes besides the declaration. */
+export interface TimescaleOptions<T extends PgTable> {
+  /**
+   * The continuous aggregates declared on this hypertable (hierarchical ones included) that
+   * `buckets` may answer from, where the answer is provably the raw query's: a width that is a
+   * multiple of the aggregate's bucket, a range on its bucket boundaries, `where`/`groupBy` on its
+   * group-by columns, measures it can derive exactly, and no change waiting for a refresh.
+   */
+  aggregates?: readonly AnyContinuousAggregate<T>[]
+}
+
 /** A declared hypertable's reads and writes through the package's engine. */
 export interface HypertableHandle<T extends PgTable, TTime extends ColumnKey<T> = ColumnKey<T>> {
   readonly hypertable: Hypertable<T, TTime>
@@ -108,7 +121,7 @@ export interface HypertableHandle<T extends PgTable, TTime extends ColumnKey<T> 
   stream(query: StreamQuery<T>): AsyncGenerator<Row<T>, void, undefined>
   /** The newest row of each series (given keys, in their order; or every series, in key order). */
   latest(query?: LatestQuery<T>): Promise<Row<T>[]>
-  /** Measures per time bucket (and group-by columns). */
+  /** Measures per time bucket (and group-by columns); from a declared aggregate where that is provably the same answer. */
   buckets<const M extends Record<string, Measure>, const G extends ColumnKey<T> = never>(
     query: BucketsQuery<T, M, G>,
   ): Promise<BucketRow<T, TTime, G, M>[]>
@@ -128,7 +141,7 @@ export interface HypertableHandle<T extends PgTable, TTime extends ColumnKey<T> 
  * import { measure, hypertable } from 'drizzle-timescale/toolkit'
  * import { timescale } from 'drizzle-timescale'
  *
- * const prices = timescale(db, stockPricesHypertable)
+ * const prices = timescale(db, stockPricesHypertable, { aggregates: [daily, monthly] })
  * await prices.insertMany([{ symbol: 'AAPL', time: '2024-01-02T14:30:00Z', price: 185.64 }])
  * const day = await prices.range({ where: { symbol: 'AAPL' }, from: '2024-01-02T00:00:00Z', to: '2024-01-03T00:00:00Z' })
  * const newest = await prices.latest() // the newest row of every symbol
@@ -141,7 +154,13 @@ export interface HypertableHandle<T extends PgTable, TTime extends ColumnKey<T> 
 export function timescale<T extends PgTable, TTime extends ColumnKey<T>>(
   db: AnyPgDatabase,
   hypertable: Hypertable<T, TTime>,
+  options: TimescaleOptions<T> = {},
 ): HypertableHandle<T, TTime> {
+  const aggregates = [...(options.aggregates ?? [])] as unknown as AnyContinuousAggregate[]
+  aggregates.forEach((a, i) => {
+    if (a.root.table !== hypertable.table)
+      throw invalid(`aggregates[${i}]`, `must be an aggregate of ${hypertable.key} (it aggregates ${a.spec.hypertable})`)
+  })
   const shape = tableShape(hypertable as unknown as Hypertable)
   const table = hypertable.table
   return {
@@ -150,7 +169,7 @@ export function timescale<T extends PgTable, TTime extends ColumnKey<T>>(
     range: (query) => rangeRows(db, shape, query),
     stream: (query) => streamRows(db, shape, query),
     latest: (query) => latestRows(db, shape, query ?? {}),
-    buckets: (query) => bucketRows(db, shape, checkBucketQuery(shape, table, query)),
+    buckets: (query) => bucketRows(db, shape, checkBucketQuery(shape, table, query), aggregates),
     aggregate: (query) => aggregateRows(db, shape, table, query),
   }
 }

@@ -1,0 +1,181 @@
+/*
+ * `buckets` of a declared hypertable answered from its declared continuous aggregates: a daily
+ * aggregate and a monthly one rolled up from it (the trial of issue 19, on generated rows), on the
+ * targets with the Timescale license. Every routed answer equals the raw query's (the same call
+ * without aggregates) and the one computed here; a change below the watermark, at either level,
+ * sends the query to a finer level that is current, or to the raw rows, until a refresh has
+ * taken it in.
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { sql } from 'drizzle-orm'
+import { doublePrecision, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
+import { routedBuckets, routePlans } from '../../src/repository/aggregate-route.ts'
+import { checkBucketQuery } from '../../src/repository/bucket-rows.ts'
+import { tableShape } from '../../src/repository/table-shape.ts'
+import { timescale } from '../../src/repository/timescale.ts'
+import {
+  continuousAggregate,
+  EMPTY_STATE,
+  hypertable,
+  measure,
+  planMigration,
+  renderMigration,
+  STATEMENT_BREAKPOINT,
+  stateOf,
+} from '../../src/toolkit/index.ts'
+import { hasTsl, targets } from '../support/targets.ts'
+
+const prices = pgTable(
+  'route_prices',
+  {
+    symbol: text('symbol').notNull(),
+    time: timestamp('time', { withTimezone: true, mode: 'string' }).notNull(),
+    price: doublePrecision('price').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.symbol, t.time] })],
+)
+const pricesHypertable = hypertable(prices, { time: 'time', chunkInterval: '30 days' })
+const daily = continuousAggregate('route_prices_daily', {
+  from: pricesHypertable,
+  bucket: '1 day',
+  groupBy: ['symbol'],
+  measures: {
+    n: measure.count(),
+    total: measure.sum(prices.price),
+    low: measure.min(prices.price),
+    high: measure.max(prices.price),
+    open: measure.first(prices.price),
+    close: measure.last(prices.price),
+    mean: measure.avg(prices.price),
+  },
+})
+const monthly = continuousAggregate('route_prices_monthly', {
+  from: daily,
+  bucket: '1 month',
+  groupBy: ['symbol'],
+  measures: {
+    n: measure.count(),
+    total: measure.sum(prices.price),
+    low: measure.min(prices.price),
+    high: measure.max(prices.price),
+    open: measure.first(prices.price),
+    close: measure.last(prices.price),
+  },
+})
+
+const SYMBOLS = ['AAA', 'BBB', 'CCC']
+const first = Date.parse('2025-01-01T00:00:00Z')
+const HOURS = 24 * 365
+const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}.000000Z`
+// Prices as multiples of 1/8: sums of them are exact in a double, whatever the order.
+const rows = SYMBOLS.flatMap((symbol, s) =>
+  Array.from({ length: HOURS / 6 }, (_, i) => ({ symbol, time: iso(first + i * 6 * 3_600_000), price: 100 + s * 10 + ((i * 7) % 41) / 8 })),
+)
+
+for (const target of targets.filter(hasTsl)) {
+  describe(`buckets routed to declared aggregates on ${target.name}`, () => {
+    let db: AnyPgDatabase
+    let close: () => Promise<void>
+    const refresh = (name: string) => db.execute(sql.raw(`call refresh_continuous_aggregate('${name}', null, null)`))
+    beforeAll(async () => {
+      const t = await target.open({ migrate: false })
+      db = t.db as AnyPgDatabase
+      close = t.close
+      await db.execute(sql`create extension if not exists timescaledb`)
+      await db.execute(
+        sql`create table route_prices (symbol text not null, time timestamptz not null, price double precision not null, primary key (symbol, time))`,
+      )
+      for (const statement of renderMigration(planMigration(EMPTY_STATE, stateOf([pricesHypertable, daily, monthly]))).split(
+        STATEMENT_BREAKPOINT,
+      )) {
+        await db.execute(sql.raw(statement))
+      }
+      await timescale(db, pricesHypertable).insertMany(rows)
+      await refresh('route_prices_daily')
+      await refresh('route_prices_monthly')
+    })
+    afterAll(() => close())
+
+    const year = { from: '2025-01-01T00:00:00Z', to: '2026-01-01T00:00:00Z' }
+    const monthlyQuery = {
+      width: '1 month',
+      ...year,
+      groupBy: ['symbol'] as 'symbol'[],
+      measures: {
+        n: measure.count(),
+        total: measure.sum(prices.price),
+        low: measure.min(prices.price),
+        high: measure.max(prices.price),
+        mean: measure.avg(prices.price),
+      },
+      order: 'asc' as const,
+    }
+    const routedTo = async (query: object) => {
+      const shape = tableShape(pricesHypertable)
+      const q = checkBucketQuery(shape, prices, query)
+      const plans = routePlans(shape, [daily, monthly], q)
+      return (await routedBuckets(db, shape, plans, q))?.aggregate.spec.name ?? 'raw'
+    }
+
+    test('monthly buckets from the monthly aggregate equal the raw query and JavaScript', async () => {
+      expect(await routedTo(monthlyQuery)).toBe('route_prices_monthly')
+      const handle = timescale(db, pricesHypertable, { aggregates: [daily, monthly] })
+      const routed = await handle.buckets(monthlyQuery)
+      const raw = await timescale(db, pricesHypertable).buckets(monthlyQuery)
+      expect(routed).toEqual(raw)
+      expect(routed).toHaveLength(36)
+      for (const b of routed) {
+        const month = b.bucket.slice(0, 7)
+        const inMonth = rows.filter((r) => r.symbol === b.symbol && r.time.startsWith(month)).map((r) => r.price)
+        expect([b.n, b.total, b.low, b.high]).toEqual([
+          inMonth.length,
+          inMonth.reduce((s, p) => s + p, 0),
+          Math.min(...inMonth),
+          Math.max(...inMonth),
+        ])
+        expect(b.mean).toBe(inMonth.reduce((s, p) => s + p, 0) / inMonth.length)
+      }
+    })
+
+    test('a quarter of one symbol with open/close; a week and a day from the daily aggregate; what is never routed', async () => {
+      const handle = timescale(db, pricesHypertable, { aggregates: [daily, monthly] })
+      const plain = timescale(db, pricesHypertable)
+      const ohlc = {
+        width: '3 months',
+        ...year,
+        where: { symbol: 'BBB' },
+        measures: { open: measure.first(prices.price), close: measure.last(prices.price), high: measure.max(prices.price) },
+      }
+      expect(await routedTo(ohlc)).toBe('route_prices_monthly')
+      expect(await handle.buckets(ohlc)).toEqual(await plain.buckets(ohlc))
+      const weekly = { ...monthlyQuery, width: '7 days', from: '2025-01-06T00:00:00Z', to: '2025-03-03T00:00:00Z' }
+      expect(await routedTo(weekly)).toBe('route_prices_daily')
+      expect(await handle.buckets(weekly)).toEqual(await plain.buckets(weekly))
+      // first/last over several symbols in one bucket: no exact answer from per-symbol rows.
+      expect(await routedTo({ ...ohlc, where: undefined })).toBe('raw')
+      // A range that starts inside a day; a width that is not a multiple; a time zone.
+      expect(await routedTo({ ...monthlyQuery, from: '2025-01-01T12:00:00Z' })).toBe('raw')
+      expect(await routedTo({ ...monthlyQuery, width: '36 hours' })).toBe('raw')
+      expect(await routedTo({ ...monthlyQuery, timeZone: 'Europe/Berlin' })).toBe('raw')
+    })
+
+    test('a change below the watermark is read from the rows until each level is refreshed', async () => {
+      const handle = timescale(db, pricesHypertable, { aggregates: [daily, monthly] })
+      const plain = timescale(db, pricesHypertable)
+      await plain.insertMany([{ symbol: 'AAA', time: '2025-03-10T01:00:00Z', price: 1000 }])
+      expect(await routedTo(monthlyQuery)).toBe('raw')
+      const march = (await handle.buckets(monthlyQuery)).find((b) => b.symbol === 'AAA' && b.bucket.startsWith('2025-03'))
+      expect(march?.high).toBe(1000)
+      await refresh('route_prices_daily')
+      // The daily level has it; the monthly one does not yet: from the daily aggregate.
+      expect(await routedTo(monthlyQuery)).toBe('route_prices_daily')
+      expect(await handle.buckets(monthlyQuery)).toEqual(await plain.buckets(monthlyQuery))
+      await refresh('route_prices_monthly')
+      expect(await routedTo(monthlyQuery)).toBe('route_prices_monthly')
+      const after = await handle.buckets(monthlyQuery)
+      expect(after).toEqual(await plain.buckets(monthlyQuery))
+      expect(after.find((b) => b.symbol === 'AAA' && b.bucket.startsWith('2025-03'))?.high).toBe(1000)
+    })
+  })
+}
