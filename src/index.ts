@@ -60,6 +60,20 @@ export {
   upsertEntity,
 } from './repository/index.ts'
 export {
+  type AggregateQuery,
+  type BucketRow,
+  type BucketsQuery,
+  type HypertableHandle,
+  type LatestQuery,
+  type MeasureValues,
+  type RangeQuery,
+  type StreamQuery,
+  type TimeBound,
+  type TimescaleOptions,
+  timescale,
+  type Where,
+} from './repository/timescale.ts'
+export {
   type Entity,
   entities,
   type HourlyMetricsRow,

@@ -29,6 +29,7 @@ export interface JobDescription {
 export interface ContinuousAggregateDescription {
   schema: string
   name: string
+  /** What it reads: the hypertable, or for a hierarchical aggregate the finer aggregate (its view's name). */
   hypertable: string
   materializedOnly: boolean
 }
@@ -60,6 +61,7 @@ export async function describeTimescale(db: AnyPgDatabase): Promise<TimescaleDes
   const base = { postgresVersion: server.postgresVersion, timescaledbVersion: server.timescaledbVersion, license: server.license }
   if (!server.timescaledbVersion) return { ...base, hypertables: [], continuousAggregates: [], jobs: [] }
   const [hypertables, aggregates, jobs] = await Promise.all([readHypertables(db), readContinuousAggregates(db), readJobs(db)])
+  const viewOfMaterialization = new Map(aggregates.map((a) => [`${a.materialization.schema}.${a.materialization.name}`, a.name]))
   return {
     ...base,
     hypertables: hypertables.map((h) => ({
@@ -72,7 +74,8 @@ export async function describeTimescale(db: AnyPgDatabase): Promise<TimescaleDes
     continuousAggregates: aggregates.map((a) => ({
       schema: a.schema,
       name: a.name,
-      hypertable: a.hypertable,
+      // A hierarchical aggregate reads the finer one's materialization hypertable: named by its view.
+      hypertable: viewOfMaterialization.get(`${a.hypertableSchema}.${a.hypertable}`) ?? a.hypertable,
       materializedOnly: a.materializedOnly,
     })),
     jobs: jobs

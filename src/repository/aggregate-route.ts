@@ -199,24 +199,14 @@ async function catalogOf(db: AnyPgDatabase): Promise<Map<string, Found> | null> 
 async function lookUp(db: AnyPgDatabase): Promise<Map<string, Found> | null> {
   const server = await readServerInfo(db)
   if (server.license !== 'timescale' || !versionAtLeast(server, 2, 23)) return null
-  // What each aggregate reads, from the catalog itself: for a hierarchical aggregate the information
-  // view names the hypertable at the bottom, while its invalidations are logged under the finer
-  // aggregate's materialization (checked on 2.23 and 2.29).
-  const sources = new Map(
-    (
-      await queryRows<{ mat: number; raw: number }>(
-        db,
-        sql`select mat_hypertable_id::int as mat, raw_hypertable_id::int as raw from _timescaledb_catalog.continuous_agg`,
-      )
-    ).map((r) => [Number(r.mat), Number(r.raw)]),
-  )
   const found = new Map<string, Found>()
   for (const a of await readContinuousAggregates(db)) {
-    const sourceId = sources.get(a.materializationId)
-    if (!a.finalized || sourceId === undefined) continue
+    if (!a.finalized) continue
     found.set(`${a.schema}.${a.name}`, {
       matId: a.materializationId,
-      sourceId,
+      // For a hierarchical aggregate: the finer aggregate's materialization, where the changes it
+      // has not taken in yet are logged.
+      sourceId: a.rawHypertableId,
       // Names read from TimescaleDB's catalog, quoted as identifiers.
       table: sql`${sql.identifier(a.materialization.schema)}.${sql.identifier(a.materialization.name)}`,
     })

@@ -32,7 +32,7 @@ const list = (values: readonly string[]) => values.join(', ') || none
  * Compares the declarations with the live database: each hypertable's dimensions and chunk
  * interval, its columnstore settings, its columnstore and retention policies; each aggregate's
  * existence, definition (both deparsed by PostgreSQL, so formatting does not count), real-time
- * setting and refresh policy. Intervals are compared by PostgreSQL (`'24 hours'` is not `'1 day'`).
+ * setting and refresh policy. Intervals are compared by PostgreSQL (`'24 hours'` equals `'1 day'`).
  * Read-only: the definitions are deparsed in a transaction that is rolled back.
  *
  * @example

@@ -48,7 +48,7 @@ export interface ContinuousAggregateOptions<
   timeZone?: string
   /** Hypertable columns to group by, besides the bucket (on an aggregate: among its own). */
   groupBy?: readonly TGroup[]
-  /** The aggregate columns, by name: `{ avg_temp: measure.avg(readings.temperature), readings: count() }`. */
+  /** The aggregate columns, by name: `{ avg_temp: measure.avg(readings.temperature), readings: measure.count() }`. */
   measures: TMeasures
   /** Real-time: rows newer than the last refresh are aggregated at query time. Default `false` (TimescaleDB's). */
   realTime?: boolean
@@ -86,10 +86,12 @@ type AggregateColumns<TTable extends PgTable, TGroup extends ColumnKey<TTable>, 
 }
 
 /** What a coarser aggregate needs of the finer one it reads (any aggregate of the same hypertable is one). */
-export interface AnyContinuousAggregate<TTable extends PgTable = PgTable> extends DeclarationBase {
+export interface AnyContinuousAggregate<TTable extends PgTable = PgTable, TTime extends ColumnKey<TTable> = ColumnKey<TTable>>
+  extends DeclarationBase {
   readonly [DECLARATION]: 'continuousAggregate'
-  readonly root: Hypertable<TTable>
-  readonly from: Hypertable<TTable> | AnyContinuousAggregate<TTable>
+  /** The hypertable at the bottom; its time column's key is `TTime`, the type of every level's bucket. */
+  readonly root: Hypertable<TTable, TTime>
+  readonly from: Hypertable<TTable, TTime> | AnyContinuousAggregate<TTable, TTime>
   readonly measures: Readonly<Record<string, Measure>>
   readonly spec: ContinuousAggregateSpec
 }
@@ -106,7 +108,8 @@ export interface ContinuousAggregate<
   TTable extends PgTable = PgTable,
   TName extends string = string,
   TColumns extends Record<string, PgColumnBuilderBase> = Record<string, PgColumnBuilderBase>,
-> extends AnyContinuousAggregate<TTable> {
+  TTime extends ColumnKey<TTable> = ColumnKey<TTable>,
+> extends AnyContinuousAggregate<TTable, TTime> {
   /** The aggregate as a Drizzle materialized view (`.existing()`: the migration creates it). */
   readonly view: AggregateView<TName, TColumns>
 }
@@ -154,9 +157,9 @@ export function continuousAggregate<
 >(
   name: TName,
   options: ContinuousAggregateOptions<TTable, TGroup, TMeasures, TBucket> & {
-    from: Hypertable<TTable, TTime> | AnyContinuousAggregate<TTable>
+    from: Hypertable<TTable, TTime> | AnyContinuousAggregate<TTable, TTime>
   },
-): ContinuousAggregate<TTable, TName, AggregateColumns<TTable, TGroup, TMeasures, TBucket, Columns<TTable>[TTime]['_']['data']>> {
+): ContinuousAggregate<TTable, TName, AggregateColumns<TTable, TGroup, TMeasures, TBucket, Columns<TTable>[TTime]['_']['data']>, TTime> {
   const from = options.from
   const root = from[DECLARATION] === 'hypertable' ? from : from.root
   const viewName = checkIdentifier(name, 'name')
@@ -230,7 +233,7 @@ export function continuousAggregate<
   return {
     [DECLARATION]: 'continuousAggregate',
     key: `${schema}.${viewName}`,
-    root: root as Hypertable<TTable>,
+    root: root as Hypertable<TTable, TTime>,
     from,
     measures: options.measures,
     spec: {

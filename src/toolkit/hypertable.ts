@@ -115,7 +115,7 @@ export function hypertable<T extends PgTable, const K extends ColumnKey<T>>(tabl
       return { column: dimension.name, partitions: d.partitions }
     }
     const type = dimension.getSQLType()
-    if (TIME_TYPES.test(type)) return { column: dimension.name, interval: validateInterval(d.interval, `${field}.interval`).text }
+    if (TIME_TYPES.test(type)) return { column: dimension.name, interval: fixedInterval(d.interval, `${field}.interval`) }
     if (!INTEGER_TYPES.test(type))
       throw invalid(`${field}.column`, `must be a timestamp, date or integer column for a range dimension (${dimension.name} is ${type})`)
     if (typeof d.interval !== 'number' || !Number.isSafeInteger(d.interval) || d.interval < 1) {
@@ -129,7 +129,7 @@ export function hypertable<T extends PgTable, const K extends ColumnKey<T>>(tabl
     schema,
     name,
     time: time.name,
-    chunkInterval: validateInterval(options.chunkInterval ?? '7 days', 'chunkInterval').text,
+    chunkInterval: fixedInterval(options.chunkInterval ?? '7 days', 'chunkInterval'),
     dimensions,
     createDefaultIndexes: options.createDefaultIndexes ?? true,
     compression: compression
@@ -145,6 +145,21 @@ export function hypertable<T extends PgTable, const K extends ColumnKey<T>>(tabl
     retention: options.retention === undefined ? null : validateInterval(options.retention, 'retention').text,
   }
   return { [DECLARATION]: 'hypertable', key: `${schema}.${name}`, table, timeKey: options.time, timeColumn: time, spec }
+}
+
+/**
+ * A chunk interval: days and smaller units only. TimescaleDB stores it in microseconds and counts a
+ * month as 30 days, so `'1 year'` would silently become 360-day chunks.
+ */
+function fixedInterval(input: unknown, field: string): string {
+  const interval = validateInterval(input, field)
+  if (interval.months > 0) {
+    throw invalid(
+      field,
+      `must be in days or smaller units: TimescaleDB counts a month as 30 days ('${interval.text}' would be ${interval.months * 30 + interval.days} days); write e.g. '365 days'`,
+    )
+  }
+  return interval.text
 }
 
 function checkUniqueKeys(config: ReturnType<typeof getTableConfig>, required: string[], table: string): void {

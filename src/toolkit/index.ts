@@ -3,6 +3,9 @@
  * aggregates next to `pgTable`, generate their drizzle-kit migrations, check the database for
  * drift, and query any hypertable with TimescaleDB's functions as Drizzle expressions.
  */
+
+// The engine's handle for a declared hypertable, also here beside the declarations it takes.
+export { type HypertableHandle, type TimescaleOptions, timescale } from '../repository/timescale.ts'
 export { checkDrift, type Drift, type DriftReport } from './check-drift.ts'
 export {
   type AggregateView,

@@ -11,7 +11,8 @@ export const STATEMENT_BREAKPOINT = '--> statement-breakpoint'
 export function renderMigration(plan: MigrationPlan, source = 'the schema'): string {
   const head = [
     `-- drizzle-timescale generate: TimescaleDB objects of ${source}. Parts that need the Timescale license`,
-    '-- are skipped with a NOTICE on the Apache edition. Review, then run drizzle-kit migrate.',
+    '-- are skipped with a NOTICE on the Apache edition. It needs the timescaledb extension in this database',
+    "-- (CREATE EXTENSION timescaledb, or the package's migration 0000). Review, then run drizzle-kit migrate.",
     ...plan.warnings.map((w) => `-- WARNING: ${w}`),
   ]
   const body = plan.steps.map((s) => `-- ${s.comment}\n${sqlText(s.statement)};`)

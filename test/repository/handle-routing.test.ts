@@ -64,6 +64,12 @@ const monthly = continuousAggregate('route_prices_monthly', {
   },
 })
 
+// The bucket of every level has the time column's type (a string in mode 'string'), hierarchical included.
+const monthBucket: (typeof monthly.view.$inferSelect)['bucket'] = '2025-01-01T00:00:00.000000Z'
+// @ts-expect-error a number is not the bucket type
+const notABucket: (typeof monthly.view.$inferSelect)['bucket'] = 1
+void [monthBucket, notABucket]
+
 const SYMBOLS = ['AAA', 'BBB', 'CCC']
 const first = Date.parse('2025-01-01T00:00:00Z')
 const HOURS = 24 * 365

@@ -54,6 +54,11 @@ describe('hypertable()', () => {
     const e = refused(() => hypertable(keyed, { time: 'time' }))
     expect(e.details.field).toBe('table')
     expect(e.message).toContain('primary key (id) without time')
+    // TimescaleDB counts a month as 30 days: '1 year' would be 360-day chunks without a word.
+    const yearly = refused(() => hypertable(readings, { time: 'time', chunkInterval: '1 year' }))
+    expect(yearly.details.field).toBe('chunkInterval')
+    expect(yearly.message).toContain("'1 year' would be 360 days")
+    expect(hypertable(readings, { time: 'time', chunkInterval: '365 days' }).spec.chunkInterval).toBe('365 days')
   })
 })
 
