@@ -37,10 +37,24 @@ export interface BenchOptions {
   embeddedQueryRows: number
   embeddedStreamRows: number
   coldStarts: number
+  /** A project's own declared table: rows per ingest run, devices and days of the query data (native; embedded a quarter of the devices, two days). */
+  declaredRows: number
+  declaredDevices: number
+  declaredDays: number
 }
 
 /** The parts of a run: `native-*` on the Apache server, `tsl-*` on the full-license one (main ingest comparisons, queries, compression). */
-export const PARTS = ['native-ingest', 'native-queries', 'tsl-ingest', 'tsl-queries', 'embedded-ingest', 'embedded-queries'] as const
+export const PARTS = [
+  'native-ingest',
+  'native-queries',
+  'native-declared',
+  'tsl-ingest',
+  'tsl-queries',
+  'tsl-declared',
+  'embedded-ingest',
+  'embedded-queries',
+  'embedded-declared',
+] as const
 export type Part = (typeof PARTS)[number]
 
 const DEFAULTS: Omit<BenchOptions, 'smoke' | 'outDir' | 'native' | 'nativeUrl' | 'tsl' | 'tslUrl' | 'embedded' | 'parts'> = {
@@ -60,6 +74,9 @@ const DEFAULTS: Omit<BenchOptions, 'smoke' | 'outDir' | 'native' | 'nativeUrl' |
   embeddedQueryRows: 1_000_000,
   embeddedStreamRows: 200_000,
   coldStarts: 3,
+  declaredRows: 200_000,
+  declaredDevices: 200,
+  declaredDays: 7,
 }
 
 // Tiny sizes: every path runs and every contender's rows are compared, in seconds.
@@ -80,6 +97,9 @@ const SMOKE: typeof DEFAULTS = {
   embeddedQueryRows: 3000,
   embeddedStreamRows: 800,
   coldStarts: 1,
+  declaredRows: 2000,
+  declaredDevices: 8,
+  declaredDays: 2,
 }
 
 const USAGE = `bun run bench [flags]
@@ -109,6 +129,9 @@ const USAGE = `bun run bench [flags]
   --embedded-query-rows N    (${DEFAULTS.embeddedQueryRows})
   --embedded-stream-rows N   (${DEFAULTS.embeddedStreamRows})
   --cold-starts N         embedded cold starts measured (${DEFAULTS.coldStarts})
+  --declared-rows N       rows per ingest run into a declared table (${DEFAULTS.declaredRows})
+  --declared-devices N    keys of the declared table's query data (${DEFAULTS.declaredDevices})
+  --declared-days N       days of a reading a minute per key (${DEFAULTS.declaredDays})
 `
 
 const NUMBER_FLAGS: Record<string, keyof typeof DEFAULTS> = {
@@ -126,6 +149,9 @@ const NUMBER_FLAGS: Record<string, keyof typeof DEFAULTS> = {
   '--embedded-query-rows': 'embeddedQueryRows',
   '--embedded-stream-rows': 'embeddedStreamRows',
   '--cold-starts': 'coldStarts',
+  '--declared-rows': 'declaredRows',
+  '--declared-devices': 'declaredDevices',
+  '--declared-days': 'declaredDays',
 }
 
 /** Reads the flags; throws with the usage text on a bad one. */

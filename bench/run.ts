@@ -13,6 +13,7 @@ import { createEmbeddedDatabase } from '../src/embedded/index.ts'
 import type { AnyPgDatabase } from '../src/internal/query-rows.ts'
 import { createTestDatabase } from '../src/testing/index.ts'
 import { type BenchOptions, parseBenchOptions } from './bench-options.ts'
+import { embeddedDeclared, nativeDeclared } from './declared/declared-databases.ts'
 import { compressedUpserts } from './ingest/compressed-upserts.ts'
 import { embeddedIngest } from './ingest/embedded-ingest.ts'
 import { fmt, nativeIngest } from './ingest/native-ingest.ts'
@@ -60,6 +61,7 @@ if (options.native) {
       results.comparisons.push(...queries.comparisons)
       results.metrics.push(...queries.metrics)
     }
+    if (options.parts.includes('native-declared')) results.comparisons.push(...(await nativeDeclared(server, options, 'native')))
     results.databases.native = server.versions
   } finally {
     await server.close()
@@ -87,6 +89,7 @@ if (options.tsl) {
       results.comparisons.push(...queries.comparisons)
       results.metrics.push(...queries.metrics)
     }
+    if (options.parts.includes('tsl-declared')) results.comparisons.push(...(await nativeDeclared(server, options, 'native-tsl')))
     results.databases['native-tsl'] = server.versions
   } finally {
     await server.close()
@@ -111,6 +114,7 @@ if (options.embedded) {
     results.comparisons.push(...queries.comparisons)
     results.metrics.push(...queries.metrics)
   }
+  if (options.parts.includes('embedded-declared')) results.comparisons.push(...(await embeddedDeclared(options)))
   results.databases.embedded = await embeddedVersions()
 }
 

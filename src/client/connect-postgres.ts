@@ -2,6 +2,7 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js'
 import postgres, { type Sql } from 'postgres'
 import { ConnectionError, ErrorCodes, type TimescaleClientError } from '../errors.ts'
 import { markCustomPlans, plansCustom } from '../internal/custom-plan-pools.ts'
+import { fetchTypesOnce } from '../internal/fetch-types-once.ts'
 import * as schema from '../schema/index.ts'
 import type { ClientConfig, ConnectionConfig } from '../types.ts'
 import { invalid } from '../validation/invalid.ts'
@@ -50,6 +51,7 @@ export async function connectPostgres(
     const seconds = Number(pool.options.connect_timeout)
     const deadline = Number.isFinite(seconds) && seconds > 0 ? { signal: AbortSignal.timeout(seconds * 1000) } : {}
     await withRetry(() => pool`select 1`, { ...resolved.retry, operation: 'connect', ...deadline })
+    fetchTypesOnce(pool)
   }
   let sql = open(true)
   const target = describeTarget(sql)

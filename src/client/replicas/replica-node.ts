@@ -1,3 +1,5 @@
+import { postgresJsClientOf } from '../../internal/driver.ts'
+import { fetchTypesOnce } from '../../internal/fetch-types-once.ts'
 import type { AnyPgDatabase } from '../../internal/query-rows.ts'
 import { toTimescaleError } from '../../to-timescale-error.ts'
 import type { NodeHealth } from '../../types.ts'
@@ -92,6 +94,8 @@ export class ReplicaNode<TDb extends AnyPgDatabase> {
     try {
       const measuring = measureReplica(this.#primary, this.db, this.#caughtUpAt, checkTimeoutMs / 2)
       const found = await Promise.race([measuring, timeout])
+      const pool = postgresJsClientOf(this.db)
+      if (pool) fetchTypesOnce(pool)
       if (generation !== this.#generation) return
       if (found.caughtUpAt !== undefined) this.#caughtUpAt = found.caughtUpAt
       const lag = found.lagSeconds
