@@ -6,7 +6,6 @@ import {
   minimumMicroseconds,
   type ValidInterval,
   type ValidRange,
-  type ValidTimeBucketOptions,
   validateEntityId,
   validateInterval,
   validateRange,

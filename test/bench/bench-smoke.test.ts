@@ -45,6 +45,11 @@ test('bun run bench --smoke: every contender writes the same rows and answers th
         'queries.embedded.buckets-all',
         'queries.embedded.records',
         'queries.embedded.stream',
+        'declared.embedded.ingest',
+        'declared.embedded.latest-all',
+        'declared.embedded.buckets-one-key',
+        'declared.embedded.buckets-all-keys',
+        'declared.embedded.range',
       ]),
     )
     if (nativeUrl) {
@@ -92,4 +97,4 @@ test('bun run bench --smoke: every contender writes the same rows and answers th
   } finally {
     rmSync(out, { recursive: true, force: true })
   }
-}, 60_000)
+}, 120_000)
