@@ -23,6 +23,12 @@ export const OPERATIONS = {
   getAggregate: 'replica-read',
   getTimeBuckets: 'replica-read',
   streamRecords: 'replica-read',
+  // A declared hypertable's handle (client.hypertable(declaration)).
+  insertMany: 'write',
+  range: 'replica-read',
+  latest: 'replica-read',
+  buckets: 'replica-read',
+  aggregate: 'replica-read',
 } as const satisfies Record<string, 'write' | 'read' | 'replica-read'>
 
 /** A client operation (a method name). */

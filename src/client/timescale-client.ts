@@ -1,4 +1,4 @@
-import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import type { PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core'
 import { ErrorCodes, TimescaleClientError } from '../errors.ts'
 import { driverOf } from '../internal/driver.ts'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
@@ -15,7 +15,9 @@ import {
   streamRecords,
   upsertEntity,
 } from '../repository/index.ts'
+import { type HypertableHandle, type TimescaleOptions, timescale } from '../repository/timescale.ts'
 import type * as schema from '../schema/index.ts'
+import type { ColumnKey, Hypertable } from '../toolkit/hypertable.ts'
 import type {
   AggregateFunction,
   BatchResult,
@@ -288,6 +290,38 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
       return resume(last)
     }
     return this.#guardStream(retryStream(open, this.#retryOptions('streamRecords')))
+  }
+
+  /**
+   * A declared hypertable's handle (see `timescale()`) whose operations run as the client's own:
+   * retried with backoff on a broken connection, counted by `acquireTimeout`, and the reads
+   * (`range`, `latest`, `buckets`, `aggregate`, `stream`) on a healthy read replica when the client
+   * has some. Writes are upserts, so a retried `insertMany` writes nothing twice. `stream` pages are
+   * not retried (a failed page ends the iteration with the error).
+   *
+   * @example
+   * ```ts
+   * const readings = client.hypertable(readingsHypertable, { aggregates: [hourly] })
+   * await readings.insertMany(rows)
+   * const latest = await readings.latest()
+   * ```
+   */
+  hypertable<T extends PgTable, TTime extends ColumnKey<T>>(
+    declaration: Hypertable<T, TTime>,
+    options?: TimescaleOptions<T>,
+  ): HypertableHandle<T, TTime> {
+    this.#assertOpen()
+    const on = (db: AnyPgDatabase) => timescale(db, declaration, options)
+    const primary = on(this.#db)
+    return {
+      hypertable: declaration,
+      insertMany: (rows, o) => this.#run('insertMany', () => primary.insertMany(rows, o), typeof o?.parallel === 'number' ? o.parallel : 1),
+      range: (q) => this.#read('range', (db) => on(db).range(q)),
+      latest: (q) => this.#read('latest', (db) => on(db).latest(q)),
+      buckets: (q) => this.#read('buckets', (db) => on(db).buckets(q)),
+      aggregate: (q) => this.#read('aggregate', (db) => on(db).aggregate(q)),
+      stream: (q) => primary.stream(q),
+    }
   }
 
   /**

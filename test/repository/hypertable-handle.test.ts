@@ -12,6 +12,7 @@ import { sql } from 'drizzle-orm'
 import { bigint, boolean, doublePrecision, integer, jsonb, pgTable, primaryKey, smallint, text, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
+import { ClientFactory } from '../../src/client/index.ts'
 import { BatchError, ValidationError } from '../../src/errors.ts'
 import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
 import { queryRows } from '../../src/internal/query-rows.ts'
@@ -231,6 +232,27 @@ for (const target of targets) {
       })
       const tsla = expected.filter((r) => r.symbol === 'TSLA')
       expect(total).toEqual({ n: tsla.length, low: Math.min(...tsla.map((r) => r.price)), last: newest })
+    })
+
+    test('client.hypertable(declaration): the same operations through the client (its retries, replicas, close)', async () => {
+      const client = await ClientFactory.fromDrizzle(db)
+      const through = client.hypertable(stockHypertable)
+      const direct = stocks()
+      const query = { where: { symbol: 'AAPL' }, from: iso(start), to: iso(start + 72 * HOUR), limit: 50 }
+      expect(await through.range(query)).toEqual(await direct.range(query))
+      expect(await through.latest()).toEqual(await direct.latest())
+      const buckets = {
+        width: '1 day',
+        from: iso(start),
+        to: iso(start + 72 * HOUR),
+        groupBy: ['symbol'] as 'symbol'[],
+        measures: { n: measure.count() },
+      }
+      expect(await through.buckets(buckets)).toEqual(await direct.buckets(buckets))
+      expect(await through.insertMany([{ symbol: 'CLNT', exchangeId: 3, time: iso(start), price: 1 }])).toMatchObject({ written: 1 })
+      await client.close()
+      const closed = await through.range(query).catch((e: unknown) => e)
+      expect(closed).toMatchObject({ code: 'CLIENT_CLOSED' })
     })
 
     test('bad rows are typed errors naming the row and column, and nothing is written', async () => {
