@@ -3,11 +3,16 @@ import { extname } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../internal/query-rows.ts'
 import { readPolicies } from '../../policies/index.ts'
+import { type TableShape, tableShape } from '../../repository/table-shape.ts'
+import { DECLARATION, isDeclaration } from '../../toolkit/declaration-brand.ts'
+import type { Hypertable } from '../../toolkit/hypertable.ts'
+import { importSchemaModules, resolveToolkitPaths } from '../../toolkit/load-declarations.ts'
 import type { Command } from '../cli-context.ts'
 import { parseImportMapping } from '../import/import-mapping.ts'
 import { IMPORT_FORMATS, type ImportFormat, ImportReader } from '../import/import-reader.ts'
 import { RejectsWriter } from '../import/rejects-writer.ts'
 import { runImport } from '../import/run-import.ts'
+import { parseTableMapping, type TableRowReader, tableRowReader } from '../import/table-rows.ts'
 import { type CliDatabase, openCliDatabase } from '../open-cli-database.ts'
 import { integerOption, parseCommandArgs, stringOption } from '../parse-command-args.ts'
 import { formatCount, ProgressReporter } from '../progress-reporter.ts'
@@ -22,6 +27,8 @@ const PRINTED_REJECTS = 20
 const HELP = `Usage: drizzle-timescale import <file> [--format csv|ndjson] [--batch-size 5000] [--rejects <file>]
                                 [--map <record column>=<file column>,...] [--entity <id>] [--metadata <columns>|*]
                                 [--time-zone <zone>] [--time-format iso|epoch-s|epoch-ms]
+       drizzle-timescale import <file> --table <name> [--config drizzle.config.ts] [--schema <file>]
+                                [--map <table column>=<file column>,...] [--time-zone <zone>] [--time-format ...]
 
 Loads records into time_series_data: validated, upserted in batches (a row with the same
 entity_id and time overwrites the stored one, so re-running an import is safe). Bad rows are
@@ -46,7 +53,18 @@ in that zone (DST included), --time-format reads epoch seconds or milliseconds.
 Rows older than the retention policy's horizon (1 year unless changed with drizzle-timescale
 policies) are written, with a warning on stderr first: the scheduler drops their chunks.
 
+Your own hypertables: --table <name> loads rows into a hypertable declared with hypertable() in
+the schema of drizzle.config.ts (or --config, --schema), through the same engine as
+timescale(db, declaration).insertMany: upserted on its key, retried, with progress. The file's
+columns are the table's (TypeScript keys or SQL names), or mapped with --map; each field is read
+as its column's type (numbers, booleans, JSON, the time column by --time-zone/--time-format), an
+empty one as null.
+  drizzle-timescale import stocks.csv --table stock_prices --map time=date
+
 Options:
+  --table <name>      a declared hypertable (its SQL name, or schema.name) instead of time_series_data
+  --config <file>     the drizzle-kit config whose schema declares it (default drizzle.config.ts)
+  --schema <file>     the schema module (instead of the config's)
   --format <f>        csv or ndjson (default: from the extension: .csv, .ndjson, .jsonl)
   --batch-size <n>    rows per upsert (default 5000)
   --rejects <file>    write rejected rows there, in the input's format with _line and _error
@@ -86,6 +104,9 @@ export const importCommand: Command = {
         metadata: { type: 'string' },
         'time-zone': { type: 'string' },
         'time-format': { type: 'string' },
+        table: { type: 'string' },
+        config: { type: 'string' },
+        schema: { type: 'string' },
       },
       1,
     )
@@ -96,15 +117,41 @@ export const importCommand: Command = {
     if (path !== '-' && !existsSync(path)) throw new UsageError(`import: ${path} does not exist`)
     if (path !== '-' && !statSync(path).isFile()) throw new UsageError(`import: ${path} is not a file`)
     const rejectsPath = stringOption(args, 'rejects')
+    const tableName = stringOption(args, 'table')
+    if (tableName !== undefined) {
+      for (const option of ['entity', 'metadata'] as const) {
+        if (stringOption(args, option) !== undefined)
+          throw new UsageError(`import: --${option} is for time_series_data; with --table, map the table's columns with --map`)
+      }
+    }
+    const table =
+      tableName === undefined ? undefined : await declaredTable(tableName, stringOption(args, 'config'), stringOption(args, 'schema'))
+    let tableReader: TableRowReader | undefined
+    if (table) {
+      try {
+        tableReader = tableRowReader(
+          table.shape,
+          parseTableMapping(table.shape, {
+            map: stringOption(args, 'map'),
+            timeZone: stringOption(args, 'time-zone'),
+            timeFormat: stringOption(args, 'time-format'),
+          }),
+        )
+      } catch (error) {
+        throw new UsageError(`import: ${(error as Error).message}`)
+      }
+    }
     let mapping: ReturnType<typeof parseImportMapping>
     try {
-      mapping = parseImportMapping({
-        map: stringOption(args, 'map'),
-        entity: stringOption(args, 'entity'),
-        metadata: stringOption(args, 'metadata'),
-        timeZone: stringOption(args, 'time-zone'),
-        timeFormat: stringOption(args, 'time-format'),
-      })
+      mapping = table
+        ? undefined
+        : parseImportMapping({
+            map: stringOption(args, 'map'),
+            entity: stringOption(args, 'entity'),
+            metadata: stringOption(args, 'metadata'),
+            timeZone: stringOption(args, 'time-zone'),
+            timeFormat: stringOption(args, 'time-format'),
+          })
     } catch (error) {
       throw new UsageError(`import: ${(error as Error).message}`)
     }
@@ -113,11 +160,14 @@ export const importCommand: Command = {
     const target = await openCliDatabase(args, context, 'import', { retry: IMPORT_RETRY })
     const rejects = rejectsPath === undefined ? undefined : new RejectsWriter(rejectsPath, format)
     try {
-      const reader = ImportReader.open(path, format, mapping)
+      const reader = ImportReader.open(path, format, mapping, tableReader)
       const label = `import ${path === '-' ? 'stdin' : path}`
       const progress = new ProgressReporter({ stream: context.stderr, isTTY: Boolean(context.stderr.isTTY), label })
       let printed = 0
-      const retention = await retentionHorizon(target)
+      // The retention warning is the package table's policy; a declared table's is its own.
+      const retention = table ? undefined : await retentionHorizon(target)
+      // A declared table's rows through the client's handle: the same engine, the client's retries.
+      const handle = table ? target.client.hypertable(table.declaration) : undefined
       const summary = await runImport(target.client, reader, {
         batchSize,
         ...(path === '-' ? {} : { totalBytes: statSync(path).size }),
@@ -127,6 +177,7 @@ export const importCommand: Command = {
           if (printed++ < PRINTED_REJECTS) progress.log(`line ${line}: ${error}`)
         },
         signal: context.signal,
+        ...(handle ? { write: (rows: Record<string, unknown>[]) => handle.insertMany(rows as never, { skipInvalid: true }) } : {}),
         ...(retention ? { retention } : {}),
         onOlderThanRetention(line) {
           if (!retention) return
@@ -147,7 +198,7 @@ export const importCommand: Command = {
         progress.log(`... and ${formatCount(summary.rejected - PRINTED_REJECTS)} more rejected rows${where}`)
       }
       context.stdout.write(
-        `Imported ${path === '-' ? 'stdin' : path} into the ${target.where}: ${formatCount(summary.rows)} rows read, ` +
+        `Imported ${path === '-' ? 'stdin' : path} into ${table ? `${table.shape.name} on ` : ''}the ${target.where}: ${formatCount(summary.rows)} rows read, ` +
           `${formatCount(summary.written)} written, ${formatCount(summary.rejected)} rejected, ` +
           `${formatCount(summary.duplicates)} duplicates in a batch, in ${summary.seconds.toFixed(1)} s\n`,
       )
@@ -158,6 +209,25 @@ export const importCommand: Command = {
       await target.close()
     }
   },
+}
+
+/** The hypertable declared under `name` (SQL name or schema.name) in the project's schema modules. */
+async function declaredTable(
+  name: string,
+  config: string | undefined,
+  schema: string | undefined,
+): Promise<{ declaration: Hypertable; shape: TableShape }> {
+  // import reads no migrations folder: out is not asked for.
+  const paths = await resolveToolkitPaths({ config, schema, out: '' })
+  const declared = (await importSchemaModules(paths.schema)).filter(
+    (value): value is Hypertable => isDeclaration(value) && value[DECLARATION] === 'hypertable',
+  )
+  const found = declared.find((h) => h.key === name || h.spec.name === name)
+  if (!found) {
+    const names = declared.map((h) => h.key).join(', ') || 'none'
+    throw new UsageError(`import: no hypertable '${name}' is declared in ${paths.schema.join(', ')} (declared: ${names})`)
+  }
+  return { declaration: found, shape: tableShape(found) }
 }
 
 /** The retention policy's horizon now, or `undefined` without one. */

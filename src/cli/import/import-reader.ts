@@ -3,6 +3,7 @@ import type { Readable } from 'node:stream'
 import { CsvParser, type CsvRow, MAX_ROW_LENGTH } from './csv-parser.ts'
 import { type CsvHeader, checkCsvHeader, recordFromCsv, recordFromJsonLine } from './csv-record.ts'
 import { type ImportMapping, type MappedHeader, mapHeader, mapRow } from './import-mapping.ts'
+import type { TableRowReader } from './table-rows.ts'
 
 /** The formats `import` reads. */
 export const IMPORT_FORMATS = ['csv', 'ndjson'] as const
@@ -32,12 +33,14 @@ export class ImportReader {
     readonly input: Readable,
     /** How a file that is not in the record's shape becomes records (`--map` and friends). */
     readonly mapping?: ImportMapping,
+    /** Rows of a declared table instead of records (`import --table`). */
+    readonly table?: TableRowReader,
   ) {}
 
   /** A reader of a file; `-` reads standard input. */
-  static open(path: string, format: ImportFormat, mapping?: ImportMapping): ImportReader {
+  static open(path: string, format: ImportFormat, mapping?: ImportMapping, table?: TableRowReader): ImportReader {
     const input = path === '-' ? (process.stdin as Readable) : createReadStream(path, { highWaterMark: 256 * 1024 })
-    return new ImportReader(format, input, mapping)
+    return new ImportReader(format, input, mapping, table)
   }
 
   /** Bytes consumed so far. */
@@ -72,11 +75,11 @@ export class ImportReader {
       if (pending.length > MAX_ROW_LENGTH) throw new Error(`line ${line + lines.length + 1} is longer than ${MAX_ROW_LENGTH} characters`)
       for (const text of lines) {
         line++
-        const row = jsonRow(line, text, this.mapping)
+        const row = jsonRow(line, text, this.mapping, this.table)
         if (row) yield row
       }
     }
-    const last = jsonRow(line + 1, pending + decoder.decode(), this.mapping)
+    const last = jsonRow(line + 1, pending + decoder.decode(), this.mapping, this.table)
     if (last) yield last
   }
 
@@ -85,7 +88,10 @@ export class ImportReader {
       const source = { fields: row.fields }
       if (!this.#header) {
         if (row.error) throw new Error(`line ${row.line}: the CSV header is malformed: ${row.error}`)
-        if (this.mapping) {
+        if (this.table) {
+          this.table.header(row.fields)
+          this.#header = { columns: row.fields }
+        } else if (this.mapping) {
           this.#mapped = mapHeader(
             this.mapping,
             row.fields.map((f) => f.trim()),
@@ -98,8 +104,11 @@ export class ImportReader {
         yield { line: row.line, error: `malformed CSV: ${row.error}`, source }
         continue
       }
-      const read =
-        this.mapping && this.#mapped ? mappedRecord(this.mapping, this.#mapped, row.fields) : recordFromCsv(this.#header, row.fields)
+      const read = this.table
+        ? this.table.row(row.fields)
+        : this.mapping && this.#mapped
+          ? mappedRecord(this.mapping, this.#mapped, row.fields)
+          : recordFromCsv(this.#header, row.fields)
       yield 'error' in read ? { line: row.line, error: read.error, source } : { line: row.line, record: read.record, source }
     }
   }
@@ -110,11 +119,21 @@ function mappedRecord(mapping: ImportMapping, header: MappedHeader, fields: read
   return 'error' in mapped ? mapped : recordFromCsv({ columns: mapped.columns }, mapped.fields)
 }
 
-function jsonRow(line: number, raw: string, mapping?: ImportMapping): ImportRow | undefined {
+function jsonRow(line: number, raw: string, mapping?: ImportMapping, table?: TableRowReader): ImportRow | undefined {
   const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw
   if (text.trim() === '') return undefined
   let read = recordFromJsonLine(text)
-  if (mapping && 'record' in read) {
+  if (table && 'record' in read) {
+    // The object's keys are its header; its values as a CSV's text (objects as JSON, null as null).
+    const object = read.record
+    const keys = Object.keys(object)
+    try {
+      table.header(keys)
+      read = table.row(keys.map((k) => textOf(object[k])))
+    } catch (error) {
+      read = { error: (error as Error).message }
+    }
+  } else if (mapping && 'record' in read) {
     // The object's keys are its header; its values as a CSV's text (objects as JSON).
     const object = read.record
     const keys = Object.keys(object)
@@ -131,4 +150,8 @@ function jsonRow(line: number, raw: string, mapping?: ImportMapping): ImportRow 
   return 'error' in read
     ? { line, error: read.error, source: { text } }
     : { line, record: read.record, source: { text, parsed: read.record } }
+}
+
+function textOf(v: unknown): string | null {
+  return v === null || v === undefined ? null : typeof v === 'object' ? JSON.stringify(v) : String(v)
 }

@@ -2,7 +2,7 @@ import type { TimescaleClient } from '../../client/timescale-client.ts'
 import { TimescaleClientError } from '../../errors.ts'
 import type { AnyPgDatabase } from '../../internal/query-rows.ts'
 import { toTimescaleError } from '../../to-timescale-error.ts'
-import type { TimeSeriesRecord } from '../../types.ts'
+import type { BatchResult, TimeSeriesRecord } from '../../types.ts'
 import { InterruptedError, yieldToEventLoop } from '../cli-error-line.ts'
 import type { ProgressReporter } from '../progress-reporter.ts'
 import type { ImportReader, RowSource } from './import-reader.ts'
@@ -39,6 +39,8 @@ export interface RunImportOptions {
   retention?: { ms: number; dropAfter: string; jobId: number }
   onOlderThanRetention?(line: number, rows: number): void
   signal: AbortSignal
+  /** Writes a batch (valid rows written, invalid ones reported); default: the client's `insertManyRecords`. */
+  write?: (rows: Record<string, unknown>[]) => Promise<BatchResult>
 }
 
 /**
@@ -69,7 +71,6 @@ export async function runImport(
     await yieldToEventLoop()
     if (options.signal.aborted) throw new InterruptedError(`interrupted after ${summary.rows} rows (${summary.written} written)`)
     if (batch.length > 0) {
-      const records = batch.map((r) => r.record) as unknown as TimeSeriesRecord[]
       const first = batch[0]?.line ?? 0
       const horizon = options.retention?.ms
       if (horizon !== undefined) {
@@ -77,7 +78,8 @@ export async function runImport(
         if (old.length > 0 && summary.olderThanRetention === 0) options.onOlderThanRetention?.(old[0]?.line ?? first, old.length)
         summary.olderThanRetention += old.length
       }
-      const result = await client.insertManyRecords(records, { skipInvalid: true }).catch((error: unknown) => {
+      const write = options.write ?? ((rows) => client.insertManyRecords(rows as unknown as TimeSeriesRecord[], { skipInvalid: true }))
+      const result = await write(batch.map((r) => r.record)).catch((error: unknown) => {
         throw stoppedAt(error, first)
       })
       summary.written += result.written
