@@ -36,7 +36,7 @@ export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query:
     sql` and `,
   )
   const lookup = sql`cross join lateral (
-      select ${rowSelect(shape)} from ${shape.table} where ${matchKey}${extra} order by ${timeName} desc limit 1) r`
+      select ${rowSelect(shape)} from ${shape.table} d where ${matchKey}${extra} order by d.${timeName} desc limit 1) r`
   let statement: SQL
   if (q.keys !== undefined) {
     const keys = checkKeys(by, q.keys)

@@ -15,7 +15,8 @@ export async function rangeRows<R>(db: AnyPgDatabase, shape: TableShape, query: 
   try {
     const rows = await queryRows(
       db,
-      sql`select ${rowSelect(shape)} from ${shape.table} where ${filter.where} order by ${time} ${sql.raw(order)} limit ${limit}`,
+      // `t.time`, not `time`: in ORDER BY a bare name is the select list's (formatted) column first.
+      sql`select ${rowSelect(shape)} from ${shape.table} t where ${filter.where} order by t.${time} ${sql.raw(order)} limit ${limit}`,
     )
     return rows.map((row) => decodeRow<R>(shape, row))
   } catch (error) {

@@ -43,7 +43,8 @@ async function* pages<R>(
   const orderColumns = [time, ...tail]
   const direction = sql.raw(order)
   const orderBy = sql.join(
-    orderColumns.map((c) => sql`${sql.identifier(c.name)} ${direction}`),
+    // Qualified: in ORDER BY a bare name is the select list's (formatted) column first.
+    orderColumns.map((c) => sql`t.${sql.identifier(c.name)} ${direction}`),
     sql`, `,
   )
   const keyed = shape.key.length > 0
@@ -73,7 +74,7 @@ async function* pages<R>(
       rows = await queryRows(
         db,
         sql`select ${rowSelect(shape)}, ${timeText(time)} as __dts_time${sql.join(cursorColumns, sql``)}
-          from ${shape.table} where ${where}${after} order by ${orderBy} limit ${pageSize} offset ${offset}`,
+          from ${shape.table} t where ${where}${after} order by ${orderBy} limit ${pageSize} offset ${offset}`,
       )
     } catch (error) {
       throw toTimescaleError(error, { operation })
