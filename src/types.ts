@@ -1,6 +1,7 @@
 /*
- * The package's public types, re-exported from where each lives: records and read/write options
- * beside the repository, entities beside theirs, client configuration beside the client.
+ * The package's public types, re-exported from where each lives: records, entities and the
+ * read/write options in src/vocabulary (the bottom layer every other imports them from), client
+ * configuration beside the client. Only the root barrel imports this file.
  */
 
 export type {
@@ -13,7 +14,7 @@ export type {
   ReplicaOptions,
   RetryOptions,
 } from './client/client-types.ts'
-export type { EntityInput, EntityRecord, ListEntitiesOptions } from './repository/entity-types.ts'
+export type { EntityInput, EntityRecord, ListEntitiesOptions } from './vocabulary/entity-types.ts'
 export {
   AGGREGATE_FUNCTIONS,
   type AggregateFunction,
@@ -27,6 +28,6 @@ export {
   type TimeRange,
   VALUE_COLUMNS,
   type ValueColumn,
-} from './repository/read-options.ts'
-export type { LatestValue, Metadata, StoredRecord, TimeSeriesRecord } from './repository/record-types.ts'
-export type { BatchResult, InsertManyOptions, RecordError } from './repository/write-options.ts'
+} from './vocabulary/read-options.ts'
+export type { LatestValue, Metadata, StoredRecord, TimeSeriesRecord } from './vocabulary/record-types.ts'
+export type { BatchResult, InsertManyOptions, RecordError } from './vocabulary/write-options.ts'

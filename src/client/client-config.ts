@@ -1,5 +1,6 @@
-import { type ClientConfig, DEFAULT_LIMIT, MAX_LIMIT, type RetryOptions } from '../types.ts'
+import type { ClientConfig, RetryOptions } from '../client/client-types.ts'
 import { validateNumber } from '../validation/validate-number.ts'
+import { DEFAULT_LIMIT, MAX_LIMIT } from '../vocabulary/read-options.ts'
 import { resolveRetryOptions } from './retry-options.ts'
 
 /** The options a `TimescaleClient` uses once connected, validated and with defaults. */

@@ -1,6 +1,6 @@
+import type { ClientConfig, ConnectionConfig } from '../client/client-types.ts'
 import type { EmbeddedDrizzle } from '../embedded/index.ts'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
-import type { ClientConfig, ConnectionConfig } from '../types.ts'
 import { invalid } from '../validation/invalid.ts'
 import { resolveClientConfig } from './client-config.ts'
 import { connectPostgres, type PostgresTimescaleDatabase } from './connect-postgres.ts'

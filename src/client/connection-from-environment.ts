@@ -1,4 +1,4 @@
-import type { ConnectionConfig } from '../types.ts'
+import type { ConnectionConfig } from '../client/client-types.ts'
 import { invalid } from '../validation/invalid.ts'
 import { sslOption } from './ssl-mode.ts'
 

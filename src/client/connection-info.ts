@@ -1,4 +1,4 @@
-import type { HealthCheckResult } from '../types.ts'
+import type { HealthCheckResult } from '../client/client-types.ts'
 
 /** Where a client connects: what `healthCheck()` reports as `connection`. Never holds credentials. */
 export type ConnectionInfo = HealthCheckResult['connection']

@@ -1,5 +1,5 @@
 import type { Options, PostgresType } from 'postgres'
-import type { ConnectionOptions } from '../types.ts'
+import type { ConnectionOptions } from '../client/client-types.ts'
 import { invalid } from '../validation/invalid.ts'
 import { validateNumber } from '../validation/validate-number.ts'
 

@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm'
+import type { HealthCheckResult } from '../client/client-types.ts'
 import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
-import type { HealthCheckResult } from '../types.ts'
 import { validateNumber } from '../validation/validate-number.ts'
 import type { ConnectionInfo } from './connection-info.ts'
 

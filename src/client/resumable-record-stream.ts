@@ -1,4 +1,5 @@
-import type { StoredRecord, StreamOptions, TimeRange } from '../types.ts'
+import type { StreamOptions, TimeRange } from '../vocabulary/read-options.ts'
+import type { StoredRecord } from '../vocabulary/record-types.ts'
 
 /**
  * The `open(last)` of {@link retryStream} for a record stream: the first call hands out `first`

@@ -1,4 +1,4 @@
-import type { RetryOptions } from '../types.ts'
+import type { RetryOptions } from '../client/client-types.ts'
 import { validateNumber } from '../validation/validate-number.ts'
 
 /** The retry defaults: 3 retries, backoff from 100 ms doubling up to 5 s. */

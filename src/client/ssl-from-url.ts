@@ -1,4 +1,4 @@
-import type { ConnectionOptions } from '../types.ts'
+import type { ConnectionOptions } from '../client/client-types.ts'
 import { sslOption } from './ssl-mode.ts'
 
 /**

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs'
-import type { ConnectionOptions } from '../types.ts'
+import type { ConnectionOptions } from '../client/client-types.ts'
 import { invalid } from '../validation/invalid.ts'
 
 /** libpq's `sslmode` values. */

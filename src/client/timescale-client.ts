@@ -1,4 +1,5 @@
 import type { PgDatabase, PgQueryResultHKT, PgTable } from 'drizzle-orm/pg-core'
+import type { ClientConfig, HealthCheckResult, ReadRoute } from '../client/client-types.ts'
 import { ErrorCodes, TimescaleClientError } from '../errors.ts'
 import { driverOf } from '../internal/driver.ts'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
@@ -18,28 +19,20 @@ import {
 import { type HypertableHandle, type TimescaleOptions, timescale } from '../repository/timescale.ts'
 import type * as schema from '../schema/index.ts'
 import type { ColumnKey, Hypertable } from '../toolkit/hypertable.ts'
+import { isPlainObject } from '../validation/invalid.ts'
+import { validateNumber } from '../validation/validate-number.ts'
+import type { EntityInput, EntityRecord, ListEntitiesOptions } from '../vocabulary/entity-types.ts'
 import type {
   AggregateFunction,
-  BatchResult,
-  ClientConfig,
-  EntityInput,
-  EntityRecord,
-  HealthCheckResult,
-  InsertManyOptions,
-  LatestValue,
-  ListEntitiesOptions,
-  ReadRoute,
   RecordRange,
-  StoredRecord,
   StreamOptions,
   TimeBucketOptions,
   TimeBucketResult,
   TimeRange,
-  TimeSeriesRecord,
   ValueColumn,
-} from '../types.ts'
-import { isPlainObject } from '../validation/invalid.ts'
-import { validateNumber } from '../validation/validate-number.ts'
+} from '../vocabulary/read-options.ts'
+import type { LatestValue, StoredRecord, TimeSeriesRecord } from '../vocabulary/record-types.ts'
+import type { BatchResult, InsertManyOptions } from '../vocabulary/write-options.ts'
 import { AcquireGate } from './acquire-gate.ts'
 import { type ResolvedClientConfig, resolveClientConfig } from './client-config.ts'
 import { type ConnectionInfo, connectionInfoOf } from './connection-info.ts'

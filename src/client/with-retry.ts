@@ -1,6 +1,6 @@
+import type { RetryOptions } from '../client/client-types.ts'
 import type { TimescaleClientError } from '../errors.ts'
 import { isRetryable, toTimescaleError } from '../to-timescale-error.ts'
-import type { RetryOptions } from '../types.ts'
 import { abortableSleep } from './abortable-sleep.ts'
 import { resolveRetryOptions, retryDelay } from './retry-options.ts'
 

@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm'
 import { utcText } from '../internal/iso-time.ts'
-import type { EntityRecord, Metadata } from '../types.ts'
+import type { EntityRecord } from '../vocabulary/entity-types.ts'
+import type { Metadata } from '../vocabulary/record-types.ts'
 
 /** Columns of an `entities` row aliased `e`, timestamps as UTC text with microseconds, metadata as JSON text. */
 export const entityColumns: SQL = sql`e.entity_id, e.entity_type, e.name, e.is_active, e.metadata::text as metadata,

@@ -1,7 +1,7 @@
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import { timeSeriesData } from '../schema/time-series-data.ts'
-import type { AggregateFunction, TimeRange, ValueColumn } from '../types.ts'
 import { validateAggregateFunction, validateEntityId, validateRange, validateValueColumn } from '../validation/index.ts'
+import type { AggregateFunction, TimeRange, ValueColumn } from '../vocabulary/read-options.ts'
 import { aggregateRows } from './aggregate-rows.ts'
 import { recordMeasure } from './record-measure.ts'
 import { nullableNumber } from './stored-record.ts'

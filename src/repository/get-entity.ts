@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm'
 import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
-import type { EntityRecord } from '../types.ts'
 import { validateEntityId } from '../validation/index.ts'
+import type { EntityRecord } from '../vocabulary/entity-types.ts'
 import { entityColumns, toEntityRecord } from './entity-row.ts'
 
 /**

@@ -1,6 +1,6 @@
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
-import type { LatestValue } from '../types.ts'
 import { validateEntityIds } from '../validation/index.ts'
+import type { LatestValue } from '../vocabulary/record-types.ts'
 import { latestRows } from './latest-rows.ts'
 import { timeSeriesShape } from './time-series-shape.ts'
 

@@ -1,6 +1,7 @@
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
-import type { RecordRange, StoredRecord } from '../types.ts'
 import { validateEntityId, validateRange } from '../validation/index.ts'
+import type { RecordRange } from '../vocabulary/read-options.ts'
+import type { StoredRecord } from '../vocabulary/record-types.ts'
 import { rangeRows } from './range-rows.ts'
 import { timeSeriesShape } from './time-series-shape.ts'
 

@@ -1,6 +1,5 @@
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import { hourlyMetricsAggregate } from '../toolkit/package-declarations.ts'
-import type { TimeBucketOptions, TimeBucketResult, TimeRange } from '../types.ts'
 import {
   invalid,
   minimumMicroseconds,
@@ -11,6 +10,7 @@ import {
   validateRange,
   validateTimeBucketOptions,
 } from '../validation/index.ts'
+import type { TimeBucketOptions, TimeBucketResult, TimeRange } from '../vocabulary/read-options.ts'
 import { bucketRows, MAX_GAPFILL_BUCKETS } from './bucket-rows.ts'
 import { timeSeriesBucketQuery } from './hourly-metrics-route.ts'
 import { nullableNumber } from './stored-record.ts'

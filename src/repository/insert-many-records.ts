@@ -1,5 +1,6 @@
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
-import type { BatchResult, InsertManyOptions, TimeSeriesRecord } from '../types.ts'
+import type { TimeSeriesRecord } from '../vocabulary/record-types.ts'
+import type { BatchResult, InsertManyOptions } from '../vocabulary/write-options.ts'
 import { insertRows } from './insert-rows.ts'
 import { timeSeriesShape } from './time-series-shape.ts'
 

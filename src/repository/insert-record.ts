@@ -1,6 +1,6 @@
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
-import type { TimeSeriesRecord } from '../types.ts'
+import type { TimeSeriesRecord } from '../vocabulary/record-types.ts'
 import { timeSeriesShape } from './time-series-shape.ts'
 import { unnestRows } from './unnest-rows.ts'
 import { writeTargetOf } from './write-target.ts'

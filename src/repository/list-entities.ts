@@ -1,8 +1,8 @@
 import { type SQL, sql } from 'drizzle-orm'
 import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
-import type { EntityRecord, ListEntitiesOptions } from '../types.ts'
 import { validateListEntitiesOptions } from '../validation/index.ts'
+import type { EntityRecord, ListEntitiesOptions } from '../vocabulary/entity-types.ts'
 import { entityColumns, toEntityRecord } from './entity-row.ts'
 
 /**

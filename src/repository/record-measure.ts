@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { PgColumn } from 'drizzle-orm/pg-core'
 import { timeSeriesData } from '../schema/time-series-data.ts'
 import { type Measure, measure } from '../toolkit/measures.ts'
-import type { AggregateFunction, ValueColumn } from '../types.ts'
+import type { AggregateFunction, ValueColumn } from '../vocabulary/read-options.ts'
 
 /**
  * The measure of `getAggregate`'s and `getTimeBuckets`' aggregate function over a value column of

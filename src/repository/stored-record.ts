@@ -1,6 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm'
 import { utcFromJson, utcJson } from '../internal/iso-time.ts'
-import type { Metadata, StoredRecord } from '../types.ts'
+import type { Metadata, StoredRecord } from '../vocabulary/record-types.ts'
 
 /*
  * Columns of a `time_series_data` row aliased `t`, as read back: `time` as UTC JSON text

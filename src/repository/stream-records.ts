@@ -1,6 +1,7 @@
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
-import type { StoredRecord, StreamOptions, TimeRange } from '../types.ts'
 import { validateEntityId, validateRange, validateStreamOptions } from '../validation/index.ts'
+import type { StreamOptions, TimeRange } from '../vocabulary/read-options.ts'
+import type { StoredRecord } from '../vocabulary/record-types.ts'
 import { streamRows } from './stream-rows.ts'
 import { timeSeriesShape } from './time-series-shape.ts'
 

@@ -4,6 +4,7 @@ import type { AnyContinuousAggregate } from '../toolkit/continuous-aggregate.ts'
 import type { ColumnKey, Hypertable } from '../toolkit/hypertable.ts'
 import type { Measure } from '../toolkit/measures.ts'
 import { invalid } from '../validation/invalid.ts'
+import type { BatchResult, InsertManyOptions } from '../vocabulary/write-options.ts'
 import { aggregateRows } from './aggregate-rows.ts'
 import { bucketRows, checkBucketQuery } from './bucket-rows.ts'
 import { insertRows } from './insert-rows.ts'
@@ -11,7 +12,6 @@ import { latestRows } from './latest-rows.ts'
 import { rangeRows } from './range-rows.ts'
 import { streamRows } from './stream-rows.ts'
 import { tableShape } from './table-shape.ts'
-import type { BatchResult, InsertManyOptions } from './write-options.ts'
 
 type Row<T extends PgTable> = T['$inferSelect']
 /** A time bound: a `Date`, or a string in the time column's input form (an ISO 8601 instant with its offset for `timestamptz`). */

@@ -2,8 +2,8 @@ import { createId } from '@paralleldrive/cuid2'
 import { type SQL, sql } from 'drizzle-orm'
 import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
-import type { EntityInput, EntityRecord } from '../types.ts'
 import { validateEntityInput } from '../validation/index.ts'
+import type { EntityInput, EntityRecord } from '../vocabulary/entity-types.ts'
 import { entityColumns, toEntityRecord } from './entity-row.ts'
 
 /**

@@ -4,8 +4,6 @@
  * drift, and query any hypertable with TimescaleDB's functions as Drizzle expressions.
  */
 
-// The engine's handle for a declared hypertable, also here beside the declarations it takes.
-export { type HypertableHandle, type TimescaleOptions, timescale } from '../repository/timescale.ts'
 export { checkDrift, type Drift, type DriftReport } from './check-drift.ts'
 export {
   type AggregateView,
@@ -25,6 +23,6 @@ export { type MigrationPlan, type MigrationStep, planMigration } from './plan-mi
 export { first, last } from './query/first-last.ts'
 export { type GapfillOptions, interpolate, locf, timeBucketGapfill } from './query/gapfill.ts'
 export { latestPerKey, MAX_LATEST_KEYS } from './query/latest-per-key.ts'
-export { type TimeBucketOptions, timeBucket } from './query/time-bucket.ts'
+export { type TimeBucketExpressionOptions, timeBucket } from './query/time-bucket.ts'
 export { renderMigration, STATEMENT_BREAKPOINT } from './render-migration.ts'
 export { EMPTY_STATE, stateOf, type TimescaleState } from './timescale-state.ts'

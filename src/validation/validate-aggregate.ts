@@ -1,4 +1,4 @@
-import { AGGREGATE_FUNCTIONS, type AggregateFunction, VALUE_COLUMNS, type ValueColumn } from '../types.ts'
+import { AGGREGATE_FUNCTIONS, type AggregateFunction, VALUE_COLUMNS, type ValueColumn } from '../vocabulary/read-options.ts'
 import { invalid } from './invalid.ts'
 
 /** Checks an aggregate function name against {@link AGGREGATE_FUNCTIONS}. */

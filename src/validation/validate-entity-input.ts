@@ -1,4 +1,4 @@
-import type { EntityInput } from '../types.ts'
+import type { EntityInput } from '../vocabulary/entity-types.ts'
 import { invalid, kindOf } from './invalid.ts'
 import { validateMetadata } from './validate-metadata.ts'
 import { validateBoolean, validateOptions } from './validate-options.ts'

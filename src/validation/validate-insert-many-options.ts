@@ -1,4 +1,4 @@
-import type { InsertManyOptions } from '../types.ts'
+import type { InsertManyOptions } from '../vocabulary/write-options.ts'
 import { invalid } from './invalid.ts'
 import { validateBoolean, validateInteger, validateOptions } from './validate-options.ts'
 

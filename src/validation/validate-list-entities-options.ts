@@ -1,4 +1,5 @@
-import { DEFAULT_LIMIT, type ListEntitiesOptions } from '../types.ts'
+import type { ListEntitiesOptions } from '../vocabulary/entity-types.ts'
+import { DEFAULT_LIMIT } from '../vocabulary/read-options.ts'
 import { validateBoolean, validateInteger, validateLimit, validateOptions } from './validate-options.ts'
 import { MAX_ID_LENGTH, validateText } from './validate-text.ts'
 

@@ -1,4 +1,4 @@
-import { MAX_LIMIT, type SortOrder } from '../types.ts'
+import { MAX_LIMIT, type SortOrder } from '../vocabulary/read-options.ts'
 import { invalid, kindOf } from './invalid.ts'
 
 /**

@@ -1,4 +1,4 @@
-import { DEFAULT_LIMIT, type SortOrder } from '../types.ts'
+import { DEFAULT_LIMIT, type SortOrder } from '../vocabulary/read-options.ts'
 import { invalid } from './invalid.ts'
 import { validateLimit, validateOptions, validateSortOrder } from './validate-options.ts'
 import { validateTime } from './validate-time.ts'

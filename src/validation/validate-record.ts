@@ -1,7 +1,7 @@
 import { getTableColumns } from 'drizzle-orm'
 import type { SameKeys } from '../internal/same-keys.ts'
 import { timeSeriesData } from '../schema/time-series-data.ts'
-import type { TimeSeriesRecord } from '../types.ts'
+import type { TimeSeriesRecord } from '../vocabulary/record-types.ts'
 import { invalid, kindOf } from './invalid.ts'
 import { validateMetadata } from './validate-metadata.ts'
 import { validateEntityId } from './validate-text.ts'

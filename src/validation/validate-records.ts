@@ -1,5 +1,5 @@
 import { ErrorCodes, ValidationError } from '../errors.ts'
-import type { RecordError } from '../types.ts'
+import type { RecordError } from '../vocabulary/write-options.ts'
 import { invalid, kindOf } from './invalid.ts'
 import { type ValidRecord, validateRecord } from './validate-record.ts'
 

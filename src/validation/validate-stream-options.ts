@@ -1,4 +1,4 @@
-import type { SortOrder, StreamOptions } from '../types.ts'
+import type { SortOrder, StreamOptions } from '../vocabulary/read-options.ts'
 import { validateLimit, validateOptions, validateSortOrder } from './validate-options.ts'
 
 /** Default rows per page of `streamRecords`. */

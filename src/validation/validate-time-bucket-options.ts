@@ -1,4 +1,10 @@
-import { type AggregateFunction, DEFAULT_LIMIT, type SortOrder, type TimeBucketOptions, type ValueColumn } from '../types.ts'
+import {
+  type AggregateFunction,
+  DEFAULT_LIMIT,
+  type SortOrder,
+  type TimeBucketOptions,
+  type ValueColumn,
+} from '../vocabulary/read-options.ts'
 import { invalid } from './invalid.ts'
 import { validateAggregateFunction, validateValueColumn } from './validate-aggregate.ts'
 import { validateLimit, validateOptions, validateSortOrder } from './validate-options.ts'

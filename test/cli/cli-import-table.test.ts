@@ -96,7 +96,19 @@ for (const target of targets) {
       )
 
     test('a CSV in its own shape: mapped, typed, the bad row rejected with its line, the rest written; again: the same', async () => {
-      const args = ['import', csv, '--table', 'import_prices', '--schema', schemaFile, '--map', 'time=date', '--time-zone', 'UTC', ...cli.args]
+      const args = [
+        'import',
+        csv,
+        '--table',
+        'import_prices',
+        '--schema',
+        schemaFile,
+        '--map',
+        'time=date',
+        '--time-zone',
+        'UTC',
+        ...cli.args,
+      ]
       const first = await runCli(args, cli.env)
       expect(first.code, first.stderr).toBe(3)
       expect(first.stdout).toContain(`into public.import_prices on the`)
@@ -114,7 +126,19 @@ for (const target of targets) {
 
     test('NDJSON: typed values (bigint, boolean, JSON), nulls', async () => {
       const run = await runCli(
-        ['import', ndjson, '--table', 'public.import_prices', '--schema', schemaFile, '--map', 'time=date', '--time-zone', 'UTC', ...cli.args],
+        [
+          'import',
+          ndjson,
+          '--table',
+          'public.import_prices',
+          '--schema',
+          schemaFile,
+          '--map',
+          'time=date',
+          '--time-zone',
+          'UTC',
+          ...cli.args,
+        ],
         cli.env,
       )
       expect(run.code, run.stderr).toBe(0)

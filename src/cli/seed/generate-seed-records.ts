@@ -1,4 +1,4 @@
-import type { TimeSeriesRecord } from '../../types.ts'
+import type { TimeSeriesRecord } from '../../vocabulary/record-types.ts'
 import type { SimulatedEntity } from './use-cases.ts'
 
 /**

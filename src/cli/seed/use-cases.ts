@@ -1,4 +1,5 @@
-import type { EntityInput, Metadata } from '../../types.ts'
+import type { EntityInput } from '../../vocabulary/entity-types.ts'
+import type { Metadata } from '../../vocabulary/record-types.ts'
 import type { SeededRandom } from './seeded-random.ts'
 
 /** The design's four use cases (ARCHITECTURE.md, "Use Case Adaptability"). */

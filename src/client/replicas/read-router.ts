@@ -1,7 +1,7 @@
 import { withReplicas } from 'drizzle-orm/pg-core'
+import type { NodeHealth, ReadRoute } from '../../client/client-types.ts'
 import type { AnyPgDatabase } from '../../internal/query-rows.ts'
 import { isRetryable } from '../../to-timescale-error.ts'
-import type { NodeHealth, ReadRoute } from '../../types.ts'
 import type { ConnectionInfo } from '../connection-info.ts'
 import { isReplicaRead } from '../operations.ts'
 import type { ReplicaNode } from './replica-node.ts'

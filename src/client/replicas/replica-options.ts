@@ -1,4 +1,4 @@
-import type { ReplicaOptions } from '../../types.ts'
+import type { ReplicaOptions } from '../../client/client-types.ts'
 import { invalid } from '../../validation/invalid.ts'
 import { validateNumber } from '../../validation/validate-number.ts'
 

@@ -5,7 +5,7 @@ import { validateTime } from '../../validation/validate-time.ts'
 import { validateTimeZone } from '../../validation/validate-time-zone.ts'
 
 /** Options of {@link timeBucket}. */
-export interface TimeBucketOptions {
+export interface TimeBucketExpressionOptions {
   /** Buckets of local days, weeks, months in this zone (`timestamptz` columns only). */
   timeZone?: string
   /** Where buckets start (`2024-01-01T06:00:00Z`): buckets are aligned to it. */
@@ -44,7 +44,7 @@ export function zoneArgument(column: Column, timeZone: string): SQL {
  * ```
  * @see https://docs.timescale.com/api/latest/hyperfunctions/time_bucket/
  */
-export function timeBucket<C extends Column>(column: C, width: string, options: TimeBucketOptions = {}): SQL<C['_']['data']> {
+export function timeBucket<C extends Column>(column: C, width: string, options: TimeBucketExpressionOptions = {}): SQL<C['_']['data']> {
   const w = literal.interval(width, 'width')
   const args: SQL[] = [sql`${w}`, sql`${column}`]
   if (options.timeZone !== undefined) args.push(zoneArgument(column, options.timeZone))
