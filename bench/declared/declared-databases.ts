@@ -31,7 +31,13 @@ export async function nativeDeclared(server: NativeServer, o: BenchOptions, data
         },
         tsl: server.versions.license === 'timescale',
       },
-      { ingestRows: o.declaredRows, devices: o.declaredDevices, days: o.declaredDays, repeats: Math.min(o.repeats, 5) },
+      {
+        ingestRows: o.declaredRows,
+        devices: o.declaredDevices,
+        days: o.declaredDays,
+        denseDays: o.smoke ? 3 : 180,
+        repeats: Math.min(o.repeats, 5),
+      },
     )
   } finally {
     await client.close()
@@ -61,6 +67,7 @@ export async function embeddedDeclared(o: BenchOptions): Promise<Comparison[]> {
         ingestRows: Math.max(1, Math.floor(o.declaredRows / 4)),
         devices: Math.max(2, Math.floor(o.declaredDevices / 2)),
         days: Math.min(o.declaredDays, 2),
+        denseDays: o.smoke ? 3 : 60,
         repeats: Math.min(o.repeats, 5),
       },
     )

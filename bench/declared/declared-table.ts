@@ -69,6 +69,8 @@ export interface DeclaredSizes {
   ingestRows: number
   devices: number
   days: number
+  /** Days of the one dense key (a reading a minute). */
+  denseDays: number
   repeats: number
 }
 
@@ -158,14 +160,22 @@ async function queries(d: DeclaredDatabase, sizes: DeclaredSizes): Promise<Compa
     select 'd-' || lpad(dev::text, 4, '0'), t, 20 + 5 * sin(extract(epoch from t) / 3600 + dev), case when dev % 5 = 0 then null else 50 end
     from generate_series(0, ${sizes.devices - 1}) dev,
       generate_series('${iso(start)}'::timestamptz, '${iso(Date.parse(END) - 60_000)}'::timestamptz, interval '1 minute') t`)
+  // One dense key besides: a reading a minute for `denseDays` days (its daily buckets read 1,440 rows each).
+  const denseStart = Date.parse(END) - sizes.denseDays * 86_400_000
+  await d.query(`insert into bench_readings
+    select 'dense', t, 20 + 5 * sin(extract(epoch from t) / 3600), 50
+    from generate_series('${iso(denseStart)}'::timestamptz, '${iso(Date.parse(END) - 60_000)}'::timestamptz, interval '1 minute') t
+    on conflict do nothing`)
   if (d.tsl) await d.query(`call refresh_continuous_aggregate('bench_readings_hourly', null, null)`)
-  await d.query('analyze bench_readings')
+  // As autovacuum would have by the time such a table is queried: the visibility map set, statistics read.
+  await d.query('vacuum analyze bench_readings')
   const aggregates = d.tsl ? [readingsHourly] : []
   const handle = timescale(d.db, readingsHypertable, { aggregates })
   const from = iso(start)
   const to = END
   const key = device(1)
   const params = { devices: sizes.devices, days: sizes.days, rows: sizes.devices * sizes.days * 1440 }
+  const latestSince = iso(Date.parse(END) - 86_400_000)
   const comparisons: Comparison[] = []
   const same = (a: unknown, b: unknown) => ({ name: 'same answer', ok: JSON.stringify(a) === JSON.stringify(b), detail: '' })
 
@@ -181,6 +191,32 @@ async function queries(d: DeclaredDatabase, sizes: DeclaredSizes): Promise<Compa
           name: 'distinct-on',
           label: 'select distinct on (device) * order by device, time desc',
           run: () => d.query('select distinct on (device) device, time from bench_readings order by device, time desc'),
+        },
+        same: (ours, base) =>
+          same(
+            ours.map((r) => r.device),
+            base.map((r) => r.device),
+          ),
+      },
+      sizes.repeats,
+    ),
+  )
+
+  comparisons.push(
+    await runQueryPair(
+      {
+        id: `declared.${d.database}.latest-since`,
+        title: `latest({ since: a day ago }): the newest row of every key, reading the last day's chunks, vs DISTINCT ON over the same day`,
+        database: d.database,
+        params,
+        ours: { label: 'latest({ since })', run: () => handle.latest({ since: latestSince }) },
+        baseline: {
+          name: 'distinct-on',
+          label: 'select distinct on (device) ... where time >= $since order by device, time desc',
+          run: () =>
+            d.query(
+              `select distinct on (device) device, time from bench_readings where time >= '${latestSince}' order by device, time desc`,
+            ),
         },
         same: (ours, base) =>
           same(
@@ -226,6 +262,32 @@ async function queries(d: DeclaredDatabase, sizes: DeclaredSizes): Promise<Compa
           run: () => handle.buckets({ width: '1 day', from, to, groupBy: ['device'], measures, order: 'asc', limit: 10_000 }),
         },
         baseline: { name: 'raw', label: 'time_bucket over the rows', run: () => d.query(rawBuckets('', 'device')) },
+        same: (ours, base) => same(bucketTotals(ours as never), bucketTotals(base)),
+      },
+      sizes.repeats,
+    ),
+  )
+  const denseFrom = iso(denseStart)
+  comparisons.push(
+    await runQueryPair(
+      {
+        id: `declared.${d.database}.buckets-dense-key`,
+        title: `buckets(): daily max/min/count of one key with a reading a minute for ${sizes.denseDays} days${d.tsl ? ', routed to the hourly aggregate' : ''}`,
+        database: d.database,
+        params: { ...params, denseDays: sizes.denseDays, denseRows: sizes.denseDays * 1440 },
+        ours: {
+          label: d.tsl ? 'buckets() from bench_readings_hourly' : 'buckets()',
+          run: () => handle.buckets({ width: '1 day', from: denseFrom, to, where: { device: 'dense' }, measures, order: 'asc' }),
+        },
+        baseline: {
+          name: 'raw',
+          label: 'time_bucket over the rows',
+          run: () =>
+            d.query(
+              `select time_bucket('1 day', time) as bucket, count(*) as n, max(temperature) as high, min(temperature) as low
+               from bench_readings where device = 'dense' and time >= '${denseFrom}' and time < '${to}' group by 1 order by 1`,
+            ),
+        },
         same: (ours, base) => same(bucketTotals(ours as never), bucketTotals(base)),
       },
       sizes.repeats,
