@@ -5,6 +5,8 @@ import { join, resolve } from 'node:path'
 /** What `bun run bench` measures, and where it writes. Every size is a flag. */
 export interface BenchOptions {
   smoke: boolean
+  /** Keep the comparisons and metrics of the previous bench-results.json in `outDir` that this run does not measure. */
+  keepOthers: boolean
   /** Where BENCHMARKS.md, bench-results.json and bench-ingest.svg go. */
   outDir: string
   native: boolean
@@ -57,7 +59,7 @@ export const PARTS = [
 ] as const
 export type Part = (typeof PARTS)[number]
 
-const DEFAULTS: Omit<BenchOptions, 'smoke' | 'outDir' | 'native' | 'nativeUrl' | 'tsl' | 'tslUrl' | 'embedded' | 'parts'> = {
+const DEFAULTS: Omit<BenchOptions, 'smoke' | 'keepOthers' | 'outDir' | 'native' | 'nativeUrl' | 'tsl' | 'tslUrl' | 'embedded' | 'parts'> = {
   entities: 1000,
   ingestRows: 1_000_000,
   batchSize: 10_000,
@@ -105,6 +107,7 @@ const SMOKE: typeof DEFAULTS = {
 const USAGE = `bun run bench [flags]
 
   --smoke                 tiny sizes, correctness only (results go to a temporary directory)
+  --keep-others           with --only: keep the other comparisons of the previous bench-results.json in the out directory
   --out DIR               where to write BENCHMARKS.md, bench-results.json, bench-ingest.svg
   --native-url URL        the server to use (default: $BENCH_DATABASE_URL, else scripts/native-db-start.sh)
   --no-native             skip the native server
@@ -172,7 +175,7 @@ export function parseBenchOptions(argv: readonly string[], env: Record<string, s
       if (v === undefined) throw new Error(`${flag} needs a value\n\n${USAGE}`)
       return v
     }
-    if (flag === '--smoke') continue
+    if (flag === '--smoke' || flag === '--keep-others') continue
     if (flag === '--help' || flag === '-h') throw new Error(USAGE)
     if (flag === '--out') outDir = resolve(value())
     else if (flag === '--native-url') nativeUrl = value()
@@ -201,7 +204,19 @@ export function parseBenchOptions(argv: readonly string[], env: Record<string, s
   if (!embedded) parts = parts.filter((p) => !p.startsWith('embedded'))
   if (!tsl) parts = parts.filter((p) => !p.startsWith('tsl'))
   const has = (prefix: string) => parts.some((p) => p.startsWith(prefix))
-  return { smoke, outDir: out, native: has('native'), nativeUrl, tsl: has('tsl'), tslUrl, embedded: has('embedded'), parts, ...sizes }
+  const keepOthers = argv.includes('--keep-others')
+  return {
+    smoke,
+    keepOthers,
+    outDir: out,
+    native: has('native'),
+    nativeUrl,
+    tsl: has('tsl'),
+    tslUrl,
+    embedded: has('embedded'),
+    parts,
+    ...sizes,
+  }
 }
 
 function positiveInteger(flag: string) {

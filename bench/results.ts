@@ -74,6 +74,8 @@ export interface BenchResults {
   comparisons: Comparison[]
   metrics: Metric[]
   targets: TargetResult[]
+  /** With `--keep-others`: the parts this run measured, and the run the other comparisons and metrics come from. */
+  keptFrom?: { startedAt: string; measured: string[] }
 }
 
 /** rows/s of `rows` written in `ms`. */

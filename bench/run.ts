@@ -6,7 +6,7 @@
  * into a temporary directory and fails (exit 1) when any contender wrote or answered differently.
  * Flags: `bun run bench --help`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { ClientFactory, type TimescaleClient } from '../src/client/index.ts'
 import { createEmbeddedDatabase } from '../src/embedded/index.ts'
@@ -118,6 +118,8 @@ if (options.embedded) {
   results.databases.embedded = await embeddedVersions()
 }
 
+if (options.keepOthers) keepOthers(results, join(options.outDir, 'bench-results.json'))
+
 const finished = new Date()
 results.finishedAt = finished.toISOString()
 results.durationSeconds = Math.round((finished.getTime() - started.getTime()) / 1000)
@@ -148,6 +150,18 @@ process.stdout.write(
   `${JSON.stringify({ outDir: options.outDir, failedChecks: failed.length, durationSeconds: results.durationSeconds })}\n`,
 )
 process.exit(failed.length === 0 ? 0 : 1)
+
+/** Adds the previous run's comparisons and metrics that this run did not measure (`--keep-others`). */
+function keepOthers(results: BenchResults, path: string): void {
+  if (!existsSync(path)) return
+  const previous = JSON.parse(readFileSync(path, 'utf8')) as BenchResults
+  const measured = new Set(results.comparisons.map((c) => c.id))
+  const measuredMetrics = new Set(results.metrics.map((m) => m.id))
+  results.comparisons = [...previous.comparisons.filter((c) => !measured.has(c.id)), ...results.comparisons]
+  results.metrics = [...previous.metrics.filter((m) => !measuredMetrics.has(m.id)), ...results.metrics]
+  results.databases = { ...previous.databases, ...results.databases }
+  results.keptFrom = { startedAt: previous.keptFrom?.startedAt ?? previous.startedAt, measured: options.parts }
+}
 
 async function embeddedVersions(): Promise<Record<string, string>> {
   const tsdb = await createEmbeddedDatabase({ migrate: false })

@@ -18,7 +18,11 @@ export function renderMarkdown(r: BenchResults): string {
   out.push(
     '# Benchmarks',
     '',
-    `Written by \`bun run bench\` on ${r.startedAt.slice(0, 10)} (${minutes} minutes${r.mode === 'smoke' ? ', **smoke sizes: correctness only, the numbers mean nothing**' : ''}), with [bench-results.json](bench-results.json) (every number, every sample) and [bench-ingest.svg](bench-ingest.svg). Sizes are flags: \`bun run bench --help\`.`,
+    `Written by \`bun run bench\` on ${r.startedAt.slice(0, 10)} (${minutes} minutes${r.mode === 'smoke' ? ', **smoke sizes: correctness only, the numbers mean nothing**' : ''}), with [bench-results.json](bench-results.json) (every number, every sample) and [bench-ingest.svg](bench-ingest.svg). Sizes are flags: \`bun run bench --help\`.${
+      r.keptFrom
+        ? ` This run measured ${r.keptFrom.measured.join(', ')}; every other comparison is kept from the run of ${r.keptFrom.startedAt.slice(0, 10)} (\`--keep-others\`): compare ratios within a comparison, not across the two runs.`
+        : ''
+    }`,
     '',
     'Every comparison runs its contenders side by side, in the same run, on the same data, and the **ratio** is what to read: on this shared 2-core machine (client and server on the same cores, other jobs running) absolute numbers drift from run to run, the ratios much less. Ingest contenders take turns batch by batch (the first one rotates); queries alternate run by run and report the median.',
     '',
@@ -116,6 +120,25 @@ function byTargetSection(r: BenchResults): string[] {
       '15-minute buckets, every entity, one day: compressed vs uncompressed (speed)',
       (db) => ratioCell(`queries.${db}.compressed-buckets`, 'ours', 'uncompressed'),
     ],
+    ['Declared table: insertMany vs raw COPY (rows/s)', (db) => ratioCell(`declared.${db}.ingest`, 'ours', 'raw-copy')],
+    [
+      "Declared table: insertMany vs Drizzle's insert().onConflictDoUpdate()",
+      (db) => ratioCell(`declared.${db}.ingest`, 'ours', 'drizzle-insert'),
+    ],
+    ['Declared table: latest() of every key vs DISTINCT ON', (db) => ratioCell(`declared.${db}.latest-all`, 'ours', 'distinct-on')],
+    [
+      'Declared table: latest({ since: a day ago }) vs DISTINCT ON',
+      (db) => ratioCell(`declared.${db}.latest-since`, 'ours', 'distinct-on'),
+    ],
+    [
+      'Declared table: daily buckets of one dense key vs raw time_bucket (full license, embedded: routed)',
+      (db) => ratioCell(`declared.${db}.buckets-dense-key`, 'ours', 'raw'),
+    ],
+    [
+      'Declared table: daily buckets of every key vs raw time_bucket (full license, embedded: routed)',
+      (db) => ratioCell(`declared.${db}.buckets-all-keys`, 'ours', 'raw'),
+    ],
+    ['Declared table: range() vs a hand-written select (speed)', (db) => ratioCell(`declared.${db}.range`, 'ours', 'hand-written')],
   ]
   const versions = (db: Database) => {
     const d = r.databases[db]
