@@ -17,8 +17,10 @@ export const MAX_LATEST_ROWS = 100_000
  * a LATERAL `ORDER BY time DESC LIMIT 1` index probe. Every key: the distinct keys are found by a
  * recursive skip over the index (each step the next key after the previous one: one index probe
  * per key and chunk, instead of reading every row as DISTINCT ON does), then each is looked up the
- * same way. Both need an index that starts with the `by` columns (a primary key (key, time) is
- * one). `since` bounds the chunks both read. BENCHMARKS.md compares them with DISTINCT ON.
+ * same way; with the Timescale license and one `by` column, TimescaleDB's SkipScan finds them
+ * instead (one probe per key and chunk that holds it). Both need an index that starts with the
+ * `by` columns (a primary key (key, time) is one). `since` bounds the chunks read. BENCHMARKS.md
+ * compares them with DISTINCT ON.
  */
 export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query: unknown, operation = 'latest'): Promise<R[]> {
   const q = validateOptions(query, ['by', 'keys', 'where', 'since', 'limit'], 'query')
@@ -44,6 +46,13 @@ export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query:
     const arrays = by.map((c, i) => sql`${textArrayLiteral(keys.map((k) => k[i] as string))}::text::${sql.raw(c.codec.sqlType)}[]`)
     statement = sql`select r.* from unnest(${sql.join(arrays, sql`, `)}) with ordinality as k(${sql.join(keyAliases, sql`, `)}, __dts_ord)
       ${lookup} order by k.__dts_ord limit ${limit}`
+  } else if (by.length === 1 && (await hasSkipScan(db))) {
+    // TimescaleDB's SkipScan (Timescale license) reads the distinct keys of each chunk's index
+    // with one probe per key and chunk that holds it; the recursive skip below probes every chunk
+    // for every key. Measured in BENCHMARKS.md (declared.*.latest-all).
+    const [name] = names
+    statement = sql`with k(__dts_k0) as (select distinct ${name} from ${shape.table} where ${name} is not null${extra})
+      select r.* from k ${lookup} order by k.__dts_k0 limit ${limit}`
   } else {
     const tuple = (prefix: string) =>
       sql`(${sql.join(
@@ -72,6 +81,21 @@ export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query:
   } catch (error) {
     throw toTimescaleError(error, { operation })
   }
+}
+
+const skipScan = new WeakMap<object, Promise<boolean>>()
+
+/** Whether the server plans DISTINCT with TimescaleDB's SkipScan: the Timescale license (asked once per database object). */
+function hasSkipScan(db: AnyPgDatabase): Promise<boolean> {
+  let known = skipScan.get(db)
+  if (!known) {
+    known = queryRows<{ license: string | null }>(db, sql`select current_setting('timescaledb.license', true) as license`).then(
+      ([row]) => row?.license === 'timescale',
+      () => false,
+    )
+    skipScan.set(db, known)
+  }
+  return known
 }
 
 function byColumns(shape: TableShape, input: unknown): ShapeColumn[] {
