@@ -1,5 +1,4 @@
 import { getTableColumns } from 'drizzle-orm'
-import type { SameKeys } from '../internal/same-keys.ts'
 import { timeSeriesData } from '../schema/time-series-data.ts'
 import type { TimeSeriesRecord } from '../vocabulary/record-types.ts'
 import { invalid, kindOf } from './invalid.ts'
@@ -7,22 +6,12 @@ import { validateMetadata } from './validate-metadata.ts'
 import { validateEntityId } from './validate-text.ts'
 import { validateTime } from './validate-time.ts'
 
-/** A record that passed validation, ready to send: canonical time, nulls for absent values, metadata as JSON text. */
-export interface ValidRecord {
-  entity_id: string
-  /** Canonical UTC text with microseconds, e.g. `2024-01-15T10:30:00.123456Z`. */
-  time: string
-  value: number
-  value2: number | null
-  value3: number | null
-  value4: number | null
-  /** JSON text of the metadata, or `null`. */
-  metadata: string | null
-}
-
-// ValidRecord names exactly the table's columns: adding one there without here is a compile error.
-const validRecordMatchesTable: SameKeys<ValidRecord, typeof timeSeriesData.$inferSelect> = true
-void validRecordMatchesTable
+/**
+ * A record that passed validation, ready to send: the table's row type with `time` in canonical UTC
+ * text with microseconds (`2024-01-15T10:30:00.123456Z`), nulls for absent values, and metadata as
+ * JSON text.
+ */
+export type ValidRecord = Omit<typeof timeSeriesData.$inferSelect, 'metadata'> & { metadata: string | null }
 
 // The table's columns: a record may have no other key.
 const RECORD_KEYS: ReadonlySet<string> = new Set(Object.keys(getTableColumns(timeSeriesData)))

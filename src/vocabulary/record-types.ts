@@ -21,25 +21,16 @@ export interface TimeSeriesRecord {
 }
 
 /**
- * A record as read back: `time` is an ISO 8601 UTC string with microseconds
- * (`2024-01-15T10:30:00.123456Z`), absent optional values are `null`.
+ * A record as read back, the table's own row type (`typeof timeSeriesData.$inferSelect`): `time`
+ * is an ISO 8601 UTC string with microseconds (`2024-01-15T10:30:00.123456Z`), absent optional
+ * values are `null`.
  */
-export interface StoredRecord {
-  entity_id: string
-  time: string
-  value: number
-  value2: number | null
-  value3: number | null
-  value4: number | null
-  metadata: Metadata | null
-}
+export type StoredRecord = TimeSeriesRow
 
 /** The record with the newest `time` of one entity. */
 export type LatestValue = StoredRecord
 
-// The record types name exactly the table's columns (src/schema): adding a column there without
-// here is a compile error.
+// The record type names exactly the table's columns (src/schema): adding a column there without
+// here is a compile error. (It is written out, not inferred, for its `time: string | Date`.)
 const recordMatchesTable: SameKeys<TimeSeriesRecord, TimeSeriesInsert> = true
-const storedMatchesTable: SameKeys<StoredRecord, TimeSeriesRow> = true
 void recordMatchesTable
-void storedMatchesTable
