@@ -124,6 +124,38 @@ for (const target of targets) {
       expect(await sums()).toEqual(after)
     }, 120_000)
 
+    test('query --table: buckets of the imported rows, as JSON and as a table, equal to the file', async () => {
+      const args = [
+        'query',
+        '--table',
+        'import_prices',
+        '--schema',
+        schemaFile,
+        '--where',
+        'symbol=AAA',
+        '--column',
+        'price',
+        '--function',
+        'max',
+      ]
+      const range = ['--interval', '1 month', '--from', '2025-01-01T00:00:00Z', '--to', '2025-02-10T00:00:00Z']
+      const run = await runCli([...args, ...range, '--json', ...cli.args], cli.env)
+      expect(run.code, run.stderr).toBe(0)
+      const result = JSON.parse(run.stdout) as { buckets: { bucket: string; value: number; count: number }[] }
+      const aaa = lines.slice(1).filter((l) => l.startsWith('AAA,'))
+      const expected = ['2025-01', '2025-02'].map((month) => {
+        const inBucket = aaa.filter((l) => l.split(',')[1]?.startsWith(month)).map((l) => Number(l.split(',')[2]))
+        return { value: Math.max(...inBucket), count: inBucket.length }
+      })
+      expect(result.buckets.map((b) => ({ value: b.value, count: b.count }))).toEqual(expected)
+      const table = await runCli([...args, ...range, ...cli.args], cli.env)
+      expect(table.code, table.stderr).toBe(0)
+      expect(table.stdout).toContain('public.import_prices (symbol=AAA): max(price) per 1 mon')
+      const bad = await runCli(['query', '--table', 'import_prices', '--schema', schemaFile, '--column', 'colour', ...cli.args], cli.env)
+      expect(bad.code).toBe(2)
+      expect(bad.stderr).toContain('--column must be a column of public.import_prices')
+    }, 120_000)
+
     test('NDJSON: typed values (bigint, boolean, JSON), nulls', async () => {
       const run = await runCli(
         [

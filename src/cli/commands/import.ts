@@ -3,11 +3,8 @@ import { extname } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../internal/query-rows.ts'
 import { readPolicies } from '../../policies/index.ts'
-import { type TableShape, tableShape } from '../../repository/table-shape.ts'
-import { DECLARATION, isDeclaration } from '../../toolkit/declaration-brand.ts'
-import type { Hypertable } from '../../toolkit/hypertable.ts'
-import { importSchemaModules, resolveToolkitPaths } from '../../toolkit/load-declarations.ts'
 import type { Command } from '../cli-context.ts'
+import { declaredTable } from '../declared-table.ts'
 import { parseImportMapping } from '../import/import-mapping.ts'
 import { IMPORT_FORMATS, type ImportFormat, ImportReader } from '../import/import-reader.ts'
 import { RejectsWriter } from '../import/rejects-writer.ts'
@@ -125,7 +122,9 @@ export const importCommand: Command = {
       }
     }
     const table =
-      tableName === undefined ? undefined : await declaredTable(tableName, stringOption(args, 'config'), stringOption(args, 'schema'))
+      tableName === undefined
+        ? undefined
+        : await declaredTable('import', tableName, stringOption(args, 'config'), stringOption(args, 'schema'))
     let tableReader: TableRowReader | undefined
     if (table) {
       try {
@@ -209,25 +208,6 @@ export const importCommand: Command = {
       await target.close()
     }
   },
-}
-
-/** The hypertable declared under `name` (SQL name or schema.name) in the project's schema modules. */
-async function declaredTable(
-  name: string,
-  config: string | undefined,
-  schema: string | undefined,
-): Promise<{ declaration: Hypertable; shape: TableShape }> {
-  // import reads no migrations folder: out is not asked for.
-  const paths = await resolveToolkitPaths({ config, schema, out: '' })
-  const declared = (await importSchemaModules(paths.schema)).filter(
-    (value): value is Hypertable => isDeclaration(value) && value[DECLARATION] === 'hypertable',
-  )
-  const found = declared.find((h) => h.key === name || h.spec.name === name)
-  if (!found) {
-    const names = declared.map((h) => h.key).join(', ') || 'none'
-    throw new UsageError(`import: no hypertable '${name}' is declared in ${paths.schema.join(', ')} (declared: ${names})`)
-  }
-  return { declaration: found, shape: tableShape(found) }
 }
 
 /** The retention policy's horizon now, or `undefined` without one. */

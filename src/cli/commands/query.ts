@@ -1,9 +1,13 @@
-import { TimescaleClientError } from '../../errors.ts'
+import type { PgColumn } from 'drizzle-orm/pg-core'
+import { ValidationError } from '../../errors.ts'
 import { canonicalTimeFromText } from '../../internal/iso-time.ts'
 import { getTimeBuckets } from '../../repository/index.ts'
+import type { TableShape } from '../../repository/table-shape.ts'
+import { measure } from '../../toolkit/measures.ts'
 import { validateEntityId, validateInterval } from '../../validation/index.ts'
 import { AGGREGATE_FUNCTIONS, MAX_LIMIT, type TimeBucketResult, VALUE_COLUMNS } from '../../vocabulary/read-options.ts'
 import type { Command } from '../cli-context.ts'
+import { declaredTable } from '../declared-table.ts'
 import { formatTable, formatTime } from '../format-table.ts'
 import { openCliDatabase } from '../open-cli-database.ts'
 import { choiceOption, parseCommandArgs, stringOption } from '../parse-command-args.ts'
@@ -13,9 +17,16 @@ import { ExitCode, UsageError } from '../usage-error.ts'
 
 const HELP = `Usage: drizzle-timescale query <entity_id> [--interval '1 hour'] [--from <time>] [--to <time>]
                                [--function avg] [--column value] [--time-zone <zone>] [--json]
+       drizzle-timescale query --table <name> --column <column> [--where <column>=<value>,...]
+                               [--function avg] [--interval ...] [--from ...] [--to ...] [--json]
 
 Aggregates one entity's records in time buckets (TimescaleDB time_bucket) over [from, to) and
 prints them as a table and a sparkline, oldest first.
+
+With --table, the buckets of a hypertable declared with hypertable() in the schema of
+drizzle.config.ts (or --config, --schema): --column is one of its columns, --where selects rows
+by equal column values, and the buckets are read from a continuous aggregate declared on it
+where that gives the same numbers (as timescale(db, declaration).buckets does).
 
 Options:
   --interval <i>      bucket width (default '1 hour'; e.g. '15 minutes', '1 day')
@@ -24,6 +35,10 @@ Options:
   --function <f>      ${AGGREGATE_FUNCTIONS.join(', ')} (default avg)
   --column <c>        ${VALUE_COLUMNS.join(', ')} (default value)
   --time-zone <zone>  IANA zone of the bucket boundaries, e.g. Europe/Berlin (default UTC)
+  --table <name>      a declared hypertable (its SQL name, or schema.name)
+  --where <pairs>     with --table: column=value, comma-separated (symbol=AAPL)
+  --config <file>     with --table: the drizzle-kit config whose schema declares it
+  --schema <file>     with --table: the schema module (instead of the config's)
   --json              print the buckets as JSON
   --data-dir <dir>    the embedded database (default ./.tsdb), when DATABASE_URL is not set
   --debug             print the stack trace of a failure
@@ -46,9 +61,15 @@ export const queryCommand: Command = {
         column: { type: 'string' },
         'time-zone': { type: 'string' },
         json: { type: 'boolean' },
+        table: { type: 'string' },
+        where: { type: 'string' },
+        config: { type: 'string' },
+        schema: { type: 'string' },
       },
       1,
     )
+    const tableName = stringOption(args, 'table')
+    if (tableName !== undefined) return queryTable(tableName, args, context)
     const entityId = args.positionals[0]
     if (entityId === undefined) throw new UsageError('query: which entity? (drizzle-timescale query <entity_id>; see --help)')
     asUsage(() => validateEntityId(entityId, '<entity_id>'))
@@ -91,6 +112,88 @@ export const queryCommand: Command = {
       await target.close()
     }
   },
+}
+
+/** `query --table`: the buckets of a declared hypertable, through the engine's `buckets` (routed to its declared aggregates). */
+async function queryTable(name: string, args: Parameters<typeof stringOption>[0], context: Parameters<Command['run']>[1]): Promise<number> {
+  if (args.positionals.length > 0) throw new UsageError('query: --table takes no <entity_id>; select rows with --where <column>=<value>')
+  const table = await declaredTable('query', name, stringOption(args, 'config'), stringOption(args, 'schema'))
+  const columnName = stringOption(args, 'column')
+  const column = table.shape.columns.find((c) => c.key === columnName || c.name === columnName)
+  if (!column) {
+    throw new UsageError(`query: --column must be a column of ${table.shape.name} (${table.shape.columns.map((c) => c.key).join(', ')})`)
+  }
+  const fn = choiceOption(args, 'function', ['avg', 'min', 'max', 'sum', 'count', 'first', 'last'] as const, 'avg')
+  const where: Record<string, string> = {}
+  for (const pair of (stringOption(args, 'where') ?? '').split(',').filter((p) => p.trim() !== '')) {
+    const at = pair.indexOf('=')
+    if (at < 1) throw new UsageError(`query: --where '${pair}' is not <column>=<value>`)
+    const key = pair.slice(0, at).trim()
+    const found = table.shape.columns.find((c) => c.key === key || c.name === key)
+    if (!found) throw new UsageError(`query: --where: '${key}' is not a column of ${table.shape.name}`)
+    where[found.key] = pair.slice(at + 1)
+  }
+  const interval = asUsage(() => validateInterval(stringOption(args, 'interval', '1 hour'), '--interval')).text
+  const timeZone = stringOption(args, 'time-zone')
+  const to = timeOption(stringOption(args, 'to'), '--to') ?? new Date().toISOString()
+  const from = timeOption(stringOption(args, 'from'), '--from') ?? new Date(Date.parse(to) - 86_400_000).toISOString()
+  if (Date.parse(from) > Date.parse(to)) throw new UsageError(`query: --from ${from} is after --to ${to}`)
+  const target = await openCliDatabase(args, context, 'query')
+  try {
+    const handle = target.client.hypertable(table.declaration, { aggregates: table.aggregates })
+    const columnObject = (table.declaration.table as unknown as Record<string, PgColumn>)[column.key] as PgColumn
+    const value = fn === 'count' ? measure.count(columnObject) : measure[fn](columnObject)
+    const rows = await asUsage(() =>
+      handle.buckets({
+        width: interval,
+        from,
+        to,
+        where: Object.fromEntries(Object.entries(where).map(([k, v]) => [k, typedWhere(table.shape, k, v)])) as never,
+        measures: { value, count: measure.count() },
+        order: 'asc',
+        limit: MAX_LIMIT,
+        ...(timeZone === undefined ? {} : { timeZone }),
+      }),
+    )
+    const label = `${table.shape.name}${
+      Object.keys(where).length > 0
+        ? ` (${Object.entries(where)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(', ')})`
+        : ''
+    }`
+    const buckets = rows.map((r) => {
+      const bucket = r.bucket as unknown
+      return {
+        bucket: bucket instanceof Date ? bucket.toISOString() : String(bucket),
+        entity_id: label,
+        value: r.value === null ? null : Number(r.value),
+        count: Number(r.count),
+      }
+    })
+    if (args.values.json) {
+      context.stdout.write(
+        `${JSON.stringify({ table: table.shape.name, where, interval, function: fn, column: column.key, from, to, buckets }, null, 2)}\n`,
+      )
+      return ExitCode.OK
+    }
+    if (buckets.length === 0) {
+      context.stdout.write(`${label}: no rows from ${from} to ${to} in the ${target.where}\n`)
+      return ExitCode.OK
+    }
+    context.stdout.write(`${formatBuckets(label, `${fn}(${column.key})`, interval, from, to, buckets)}\n`)
+    return ExitCode.OK
+  } finally {
+    await target.close()
+  }
+}
+
+/** A `--where` value as its column takes it: numbers and booleans parsed, the rest as text. */
+function typedWhere(shape: TableShape, key: string, text: string): unknown {
+  const type = shape.columns.find((c) => c.key === key)?.codec.sqlType ?? 'text'
+  if (/^(double|real|integer|smallint|bigint|numeric)/.test(type) && /^[+-]?\d+(\.\d+)?$/.test(text)) return Number(text)
+  if (type === 'boolean') return text === 'true' || text === 't'
+  return text
 }
 
 /** The table and the sparkline of `query`. */
@@ -138,10 +241,14 @@ function timeOption(text: string | undefined, flag: string): string | undefined 
 }
 
 function asUsage<T>(check: () => T): T {
-  try {
-    return check()
-  } catch (error) {
-    if (error instanceof TimescaleClientError) throw new UsageError(`query: ${error.message}`)
+  const rethrow = (error: unknown): never => {
+    if (error instanceof ValidationError) throw new UsageError(`query: ${error.message}`)
     throw error
+  }
+  try {
+    const result = check()
+    return (result instanceof Promise ? result.catch(rethrow) : result) as T
+  } catch (error) {
+    return rethrow(error)
   }
 }
