@@ -11,6 +11,7 @@ import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { convertTime, instantOfWallClock, parseImportMapping } from '../../src/cli/import/import-mapping.ts'
 import { queryRows } from '../../src/internal/query-rows.ts'
+import { heavyOn } from '../support/heavy.ts'
 import { firstNative, targets } from '../support/targets.ts'
 import { type CliTarget, openCliTarget, REPO, runCli } from './cli-harness.ts'
 
@@ -48,7 +49,8 @@ describe('the mapping options', () => {
 
 // The real file on one server (4 years of daily rows are ~1,460 chunks of a day: slow on the embedded database).
 const weatherTarget = firstNative ?? targets[0]
-if (weatherTarget) {
+// Heavy on the embedded database (bun run test:heavy): the small mapped file below runs on every target.
+if (weatherTarget && heavyOn(weatherTarget)) {
   describe(`weather.csv imported with one --map line on ${weatherTarget.name}`, () => {
     let cli: CliTarget
     beforeAll(async () => {

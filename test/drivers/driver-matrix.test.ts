@@ -10,6 +10,7 @@ import { SQL } from 'bun'
 import { sql } from 'drizzle-orm'
 import { drizzle as bunSqlDrizzle } from 'drizzle-orm/bun-sql'
 import { drizzle as nodePgDrizzle } from 'drizzle-orm/node-postgres'
+import { bigint, boolean, date, jsonb, numeric, pgTable, primaryKey, smallint, timestamp, uuid } from 'drizzle-orm/pg-core'
 import { drizzle as postgresJsDrizzle } from 'drizzle-orm/postgres-js'
 import pg from 'pg'
 import postgres from 'postgres'
@@ -29,8 +30,27 @@ import {
   upsertEntity,
 } from '../../src/repository/index.ts'
 import { timeSeriesShape } from '../../src/repository/time-series-shape.ts'
+import { timescale } from '../../src/repository/timescale.ts'
 import { writeTargetOf } from '../../src/repository/write-target.ts'
+import { hypertable, measure } from '../../src/toolkit/index.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
+
+const driverEvents = pgTable(
+  'drv_events',
+  {
+    device: uuid('device').notNull(),
+    at: timestamp('at', { withTimezone: true, mode: 'string' }).notNull(),
+    n: bigint('n', { mode: 'number' }),
+    level: smallint('level').notNull(),
+    ok: boolean('ok'),
+    price: numeric('price', { precision: 12, scale: 4 }),
+    payload: jsonb('payload'),
+    day: date('day'),
+  },
+  (t) => [primaryKey({ columns: [t.device, t.at] })],
+)
+const driverEventsHypertable = hypertable(driverEvents, { time: 'at', chunkInterval: '1 day' })
+const DEVICES = ['0b7c5d1e-2f3a-4b5c-8d9e-0f1a2b3c4d5e', '5a1c1a52-55c2-4b8e-a0a3-0e0a9b6f2a01', '9f1c1a52-55c2-4b8e-a0a3-0e0a9b6f2a01']
 
 interface DriverUnderTest {
   name: string
@@ -148,6 +168,48 @@ for (const target of targets.filter((t) => t.kind === 'native')) {
         expect(streamed).toBe(1000)
         const entity = await upsertEntity(db, { entity_id: 'drv-0', entity_type: 'sensor', metadata: { site: 'x' } })
         expect((await getEntity(db, entity.entity_id))?.metadata).toEqual({ site: 'x' })
+      })
+
+      test('a declared table of every column kind through timescale(db, declaration): writes, upserts, reads equal on this driver', async () => {
+        await t.db.execute(sql`create table drv_events (device uuid not null, at timestamptz not null, n bigint, level smallint not null,
+          ok boolean, price numeric(12, 4), payload jsonb, day date, primary key (device, at))`)
+        await t.db.execute(sql`select create_hypertable('drv_events', 'at', chunk_time_interval => interval '1 day')`)
+        const events = timescale(db, driverEventsHypertable)
+        const rows = Array.from({ length: 600 }, (_, i) => ({
+          device: DEVICES[i % 3] as string,
+          at: `${new Date(Date.parse(day.from) + i * 60_000).toISOString().slice(0, 19)}.${String(i).padStart(6, '0')}Z`,
+          n: i % 2 === 0 ? 2 ** 53 - 1 - i : null,
+          level: i % 7,
+          ok: i % 5 === 0 ? null : i % 2 === 0,
+          price: i % 4 === 0 ? null : `${i}.${String(i % 10_000).padStart(4, '0')}`,
+          payload: i % 3 === 0 ? null : { i, tags: ['a\tb', 'c"d'] },
+          day: day.from.slice(0, 10),
+        }))
+        expect(await events.insertMany(rows)).toMatchObject({ written: 600, failed: 0 })
+        expect(await events.insertMany(rows.map((r) => ({ ...r, level: 9 })))).toMatchObject({ written: 600 })
+        const read = await events.range({ from: day.from, to: day.to, order: 'asc', limit: 10_000 })
+        expect(read).toEqual(rows.map((r) => ({ ...r, level: 9 })))
+        const latest = await events.latest()
+        expect(latest.map((r) => r.at) as (string | undefined)[]).toEqual(
+          DEVICES.map((_, d) => rows.filter((r) => r.device === DEVICES[d]).at(-1)?.at),
+        )
+        const streamed = []
+        for await (const r of events.stream({ from: day.from, to: day.to, pageSize: 77 })) streamed.push(r.at)
+        expect(streamed).toEqual(rows.map((r) => r.at))
+        const [agg] = [
+          await events.aggregate({ from: day.from, to: day.to, measures: { n: measure.count(), top: measure.max(driverEvents.level) } }),
+        ]
+        expect(agg).toEqual({ n: 600, top: 9 })
+        await db.transaction(async (tx) => {
+          expect(
+            await timescale(tx as unknown as AnyPgDatabase, driverEventsHypertable).insertMany(
+              rows.slice(0, 10).map((r) => ({ ...r, level: 1 })),
+            ),
+          ).toMatchObject({ written: 10 })
+        })
+        expect((await events.range({ where: { device: DEVICES[0] }, from: day.from, to: day.to, order: 'asc', limit: 1 }))[0]?.level).toBe(
+          1,
+        )
       })
 
       test('the client over the same database', async () => {
