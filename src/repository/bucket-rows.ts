@@ -112,14 +112,20 @@ export async function bucketRows<R>(
 
 /**
  * `buckets` (a select of `bucket`, the group-by keys, the measures) ordered, limited and formatted.
- * The order and the limit go into that select itself: the planner then groups in that order and
- * stops at the limit, instead of aggregating every group and sorting them all afterwards.
+ * One series (no group-by column): the order and the limit go into that select itself, so that the
+ * planner groups in time order and stops at the limit instead of aggregating every bucket first.
+ * Several (group-by columns): they go outside it, so that the planner may hash the groups and sort
+ * only them; inside, it sorted every row to group in that order (measured: 2x slower for 1,400
+ * groups of 2,000,000 rows, on 2.19).
  */
 function orderedBuckets(shape: TableShape, q: BucketQuery, buckets: SQL): SQL {
   const time = shape.columns[shape.time] as ShapeColumn
   const groupNames = q.groupBy.map((g) => sql.identifier(g.key))
   const order = sql.raw(q.order)
   const orderBy = sql.join([sql`bucket ${order}`, ...groupNames], sql`, `)
+  const outerOrder = sql.join([sql`b.bucket ${order}`, ...groupNames.map((g) => sql`b.${g}`)], sql`, `)
+  const inner = q.groupBy.length === 0 ? sql`${buckets} order by ${orderBy} limit ${q.limit}` : buckets
+  const outerLimit = q.groupBy.length === 0 ? sql`` : sql` limit ${q.limit}`
   return sql`select ${time.codec.select(sql`b.bucket`)} as bucket${sql.join(
     q.groupBy.map((g) => sql`, ${g.codec.select(sql`b.${sql.identifier(g.key)}`)} as ${sql.identifier(g.key)}`),
     sql``,
@@ -127,10 +133,7 @@ function orderedBuckets(shape: TableShape, q: BucketQuery, buckets: SQL): SQL {
     q.measures.map((m) => sql`, ${measureSelect(shape, m, sql`b.${sql.identifier(m.name)}`)} as ${sql.identifier(m.name)}`),
     sql``,
   )}
-    from (${buckets} order by ${orderBy} limit ${q.limit}) b order by ${sql.join(
-      [sql`b.bucket ${order}`, ...groupNames.map((g) => sql`b.${g}`)],
-      sql`, `,
-    )}`
+    from (${inner}) b order by ${outerOrder}${outerLimit}`
 }
 
 /** The buckets computed from the hypertable's rows. */
