@@ -1,7 +1,7 @@
 import { getTableColumns, type SQL, sql } from 'drizzle-orm'
 import { getTableConfig, type PgColumn, type PgTable } from 'drizzle-orm/pg-core'
 import type { Hypertable } from '../toolkit/hypertable.ts'
-import { invalid, isPlainObject, kindOf } from '../validation/invalid.ts'
+import { invalid, kindOf } from '../validation/invalid.ts'
 import { type ColumnCodec, columnCodec } from './column-codec.ts'
 
 /*
@@ -103,7 +103,8 @@ export function tableShape(hypertable: Hypertable, encode?: (shape: TableShape) 
     []
   const hash = hypertable.spec.dimensions.find((d) => 'partitions' in d)
   const tableText = config.schema ? `${identifierText(config.schema)}.${identifierText(config.name)}` : identifierText(config.name)
-  const shape: TableShape = {
+  // The row check needs the shape (its columns, key, time): made from it, then set.
+  const shape = {
     name: hypertable.key,
     table: sql.raw(tableText),
     tableText,
@@ -113,10 +114,7 @@ export function tableShape(hypertable: Hypertable, encode?: (shape: TableShape) 
     partition: hash ? indexOfName(hash.column) : -1,
     staging: stagingName(config.name),
     rowsName: 'rows',
-    encode: () => {
-      throw new Error('unreachable')
-    },
-  }
+  } as TableShape
   shape.encode = encode ? encode(shape) : columnEncoder(shape)
   shapes.set(hypertable, shape)
   return shape
@@ -139,9 +137,8 @@ function columnEncoder(shape: TableShape): TableShape['encode'] {
   const byKey = new Map(shape.columns.map((c, i) => [c.key, i]))
   const names = shape.columns.map((c) => c.key).join(', ')
   return (input) => {
-    if (!isPlainObject(input) && !(typeof input === 'object' && input !== null && !Array.isArray(input))) {
-      throw invalid('row', `must be an object, not ${kindOf(input)}`)
-    }
+    // Any object but an array (a class instance's own keys are its columns too).
+    if (typeof input !== 'object' || input === null || Array.isArray(input)) throw invalid('row', `must be an object, not ${kindOf(input)}`)
     const row = input as Record<string, unknown>
     for (const key of Object.keys(row)) {
       if (!byKey.has(key)) throw invalid(key, `is not a column of ${shape.name} (columns: ${names})`)
