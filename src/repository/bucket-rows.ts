@@ -59,7 +59,7 @@ export function checkBucketQuery(shape: TableShape, table: object, query: unknow
   if (gapFill !== undefined && gapFill !== 'null' && gapFill !== 'locf' && gapFill !== 'interpolate') {
     throw invalid('gapFill', "must be 'null', 'locf' or 'interpolate'")
   }
-  if (gapFill !== undefined) checkGapFillSize(width, filter)
+  if (gapFill !== undefined) checkGapFillSize(width, filter.from, filter.to, 'width')
   return {
     width,
     filter,
@@ -163,9 +163,10 @@ export function rawBuckets(shape: TableShape, q: BucketQuery): SQL {
 /** Most buckets a gap-filled query may produce over its range (before `limit`). */
 export const MAX_GAPFILL_BUCKETS = 100_000
 
-function checkGapFillSize(width: ValidInterval, filter: CheckedFilter): void {
-  const spanMs = Date.parse(`${filter.to.slice(0, 23)}Z`) - Date.parse(`${filter.from.slice(0, 23)}Z`)
+/** Refuses (a `ValidationError` on `field`) a gap-filled range of more than {@link MAX_GAPFILL_BUCKETS} buckets of `width`. */
+export function checkGapFillSize(width: ValidInterval, from: string, to: string, field: string): void {
+  const spanMs = Date.parse(`${to.slice(0, 23)}Z`) - Date.parse(`${from.slice(0, 23)}Z`)
   if ((spanMs * 1000) / minimumMicroseconds(width) > MAX_GAPFILL_BUCKETS) {
-    throw invalid('width', `is too small to gap-fill this range: more than ${MAX_GAPFILL_BUCKETS} buckets`)
+    throw invalid(field, `is too small to gap-fill this range: more than ${MAX_GAPFILL_BUCKETS} buckets`)
   }
 }

@@ -1,17 +1,8 @@
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import { hourlyMetricsAggregate } from '../toolkit/package-declarations.ts'
-import {
-  invalid,
-  minimumMicroseconds,
-  type ValidInterval,
-  type ValidRange,
-  validateEntityId,
-  validateInterval,
-  validateRange,
-  validateTimeBucketOptions,
-} from '../validation/index.ts'
+import { invalid, validateEntityId, validateInterval, validateRange, validateTimeBucketOptions } from '../validation/index.ts'
 import type { TimeBucketOptions, TimeBucketResult, TimeRange } from '../vocabulary/read-options.ts'
-import { bucketRows, MAX_GAPFILL_BUCKETS } from './bucket-rows.ts'
+import { bucketRows, checkGapFillSize, MAX_GAPFILL_BUCKETS } from './bucket-rows.ts'
 import { timeSeriesBucketQuery } from './hourly-metrics-route.ts'
 import { nullableNumber } from './stored-record.ts'
 import { timeSeriesShape } from './time-series-shape.ts'
@@ -73,7 +64,7 @@ export async function getTimeBuckets(
   const bounds = validateRange(range)
   const o = validateTimeBucketOptions(options)
   if (o.gapFill !== undefined && id === null) throw invalid('gapFill', 'needs one entity (entityId null reads every entity)')
-  if (o.gapFill !== undefined) checkGapFillSize(width, bounds)
+  if (o.gapFill !== undefined) checkGapFillSize(width, bounds.from, bounds.to, 'interval')
   const rows = await bucketRows<{ bucket: string; entity_id?: string; value: unknown; count: unknown }>(
     db,
     timeSeriesShape,
@@ -87,11 +78,4 @@ export async function getTimeBuckets(
     value: nullableNumber(row.value),
     count: Number(row.count ?? 0),
   }))
-}
-
-function checkGapFillSize(width: ValidInterval, range: ValidRange): void {
-  const spanMs = Date.parse(`${range.to.slice(0, 23)}Z`) - Date.parse(`${range.from.slice(0, 23)}Z`)
-  if ((spanMs * 1000) / minimumMicroseconds(width) > MAX_GAPFILL_BUCKETS) {
-    throw invalid('interval', `is too small to gap-fill this range: more than ${MAX_GAPFILL_BUCKETS} buckets`)
-  }
 }
