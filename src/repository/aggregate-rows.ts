@@ -25,19 +25,23 @@ export function checkMeasures(shape: TableShape, table: object, input: unknown):
   })
 }
 
+/** The time column whose value a measure returns (min, max, first or last of a temporal column), else `undefined`. */
+function temporalResult(shape: TableShape, measure: Measure): ShapeColumn | undefined {
+  if (!measure.column || !['min', 'max', 'first', 'last'].includes(measure.kind)) return undefined
+  const column = shape.columns.find((c) => c.name === (measure.column as { name: string }).name)
+  return column?.codec.temporal ? column : undefined
+}
+
 /** A measure's value as selected: a temporal result through its column's codec (same text on every driver). */
 export function measureSelect(shape: TableShape, m: { name: string; measure: Measure }, value: SQL): SQL {
-  const column = m.measure.column && shape.columns.find((c) => c.name === (m.measure.column as { name: string }).name)
-  const temporal = column?.codec.temporal && ['min', 'max', 'first', 'last'].includes(m.measure.kind)
-  return temporal ? (column as ShapeColumn).codec.select(value) : value
+  return temporalResult(shape, m.measure)?.codec.select(value) ?? value
 }
 
 /** A measure's value as read, decoded (temporal min/max/first/last by the column's codec). */
 export function measureValue(shape: TableShape, measure: Measure, value: unknown): unknown {
   if (value === null || value === undefined) return measure.kind === 'count' ? 0 : null
-  const column = measure.column && shape.columns.find((c) => c.name === (measure.column as { name: string }).name)
-  if (column?.codec.temporal && ['min', 'max', 'first', 'last'].includes(measure.kind)) return column.codec.decode(value)
-  return measure.decode(value)
+  const column = temporalResult(shape, measure)
+  return column ? column.codec.decode(value) : measure.decode(value)
 }
 
 /** The measures of a declared table's rows in `[from, to)` matching `where`, as one object. */

@@ -5,6 +5,7 @@ import { toTimescaleError } from '../to-timescale-error.ts'
 import { invalid, isPlainObject, kindOf } from '../validation/invalid.ts'
 import { validateInteger, validateOptions } from '../validation/validate-options.ts'
 import { checkWhere, typedValue } from './read-filter.ts'
+import { licenseOf } from './require-timescale-license.ts'
 import { decodeRow, rowSelect } from './row-select.ts'
 import type { ShapeColumn, TableShape } from './table-shape.ts'
 
@@ -89,8 +90,8 @@ const skipScan = new WeakMap<object, Promise<boolean>>()
 function hasSkipScan(db: AnyPgDatabase): Promise<boolean> {
   let known = skipScan.get(db)
   if (!known) {
-    known = queryRows<{ license: string | null }>(db, sql`select current_setting('timescaledb.license', true) as license`).then(
-      ([row]) => row?.license === 'timescale',
+    known = licenseOf(db).then(
+      (license) => license === 'timescale',
       () => false,
     )
     skipScan.set(db, known)

@@ -8,8 +8,7 @@ import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
  * returns no rows instead of failing): a cheap GUC read first.
  */
 export async function requireTimescaleLicense(db: AnyPgDatabase, operation: string, feature: string): Promise<void> {
-  const [row] = await queryRows<{ license: string | null }>(db, sql`select current_setting('timescaledb.license', true) as license`)
-  const license = row?.license ?? null
+  const license = await licenseOf(db)
   if (license !== 'timescale') {
     throw new QueryError(
       `${operation} failed: ${feature} needs the Timescale license; this server's timescaledb.license is ${license ?? 'not set'}`,
@@ -17,4 +16,10 @@ export async function requireTimescaleLicense(db: AnyPgDatabase, operation: stri
       { details: { operation, license } },
     )
   }
+}
+
+/** `timescaledb.license` of the session (`timescale`, `apache`), `null` where the extension is not loaded: one GUC read. */
+export async function licenseOf(db: AnyPgDatabase): Promise<string | null> {
+  const [row] = await queryRows<{ license: string | null }>(db, sql`select current_setting('timescaledb.license', true) as license`)
+  return row?.license ?? null
 }
