@@ -179,3 +179,8 @@ export function finishRow(shape: TableShape, values: (string | null | undefined)
   const part = shape.partition < 0 ? '' : String(values[shape.partition] ?? '')
   return { values, timeMs, key, part }
 }
+
+/** A column of the shape by its TypeScript key, else by its SQL name (what a file header or a command-line option may name). */
+export function columnByName(shape: TableShape, name: string): ShapeColumn | undefined {
+  return shape.columns.find((c) => c.key === name) ?? shape.columns.find((c) => c.name === name)
+}

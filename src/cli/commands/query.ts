@@ -2,13 +2,14 @@ import type { PgColumn } from 'drizzle-orm/pg-core'
 import { ValidationError } from '../../errors.ts'
 import { canonicalTimeFromText } from '../../internal/iso-time.ts'
 import { getTimeBuckets } from '../../repository/index.ts'
-import type { TableShape } from '../../repository/table-shape.ts'
+import { columnByName } from '../../repository/table-shape.ts'
 import { measure } from '../../toolkit/measures.ts'
 import { validateEntityId, validateInterval } from '../../validation/index.ts'
 import { AGGREGATE_FUNCTIONS, MAX_LIMIT, type TimeBucketResult, VALUE_COLUMNS } from '../../vocabulary/read-options.ts'
 import type { Command } from '../cli-context.ts'
 import { declaredTable } from '../declared-table.ts'
 import { formatTable, formatTime } from '../format-table.ts'
+import { fieldValue } from '../import/table-rows.ts'
 import { openCliDatabase } from '../open-cli-database.ts'
 import { choiceOption, parseCommandArgs, stringOption } from '../parse-command-args.ts'
 import { formatCount } from '../progress-reporter.ts'
@@ -73,13 +74,9 @@ export const queryCommand: Command = {
     const entityId = args.positionals[0]
     if (entityId === undefined) throw new UsageError('query: which entity? (drizzle-timescale query <entity_id>; see --help)')
     asUsage(() => validateEntityId(entityId, '<entity_id>'))
-    const interval = asUsage(() => validateInterval(stringOption(args, 'interval', '1 hour'), '--interval')).text
     const fn = choiceOption(args, 'function', AGGREGATE_FUNCTIONS, 'avg')
     const column = choiceOption(args, 'column', VALUE_COLUMNS, 'value')
-    const timeZone = stringOption(args, 'time-zone')
-    const to = timeOption(stringOption(args, 'to'), '--to') ?? new Date().toISOString()
-    const from = timeOption(stringOption(args, 'from'), '--from') ?? new Date(Date.parse(to) - 86_400_000).toISOString()
-    if (Date.parse(from) > Date.parse(to)) throw new UsageError(`query: --from ${from} is after --to ${to}`)
+    const { interval, timeZone, from, to } = bucketWindow(args)
 
     const target = await openCliDatabase(args, context, 'query')
     try {
@@ -118,26 +115,23 @@ export const queryCommand: Command = {
 async function queryTable(name: string, args: Parameters<typeof stringOption>[0], context: Parameters<Command['run']>[1]): Promise<number> {
   if (args.positionals.length > 0) throw new UsageError('query: --table takes no <entity_id>; select rows with --where <column>=<value>')
   const table = await declaredTable('query', name, stringOption(args, 'config'), stringOption(args, 'schema'))
-  const columnName = stringOption(args, 'column')
-  const column = table.shape.columns.find((c) => c.key === columnName || c.name === columnName)
+  const column = columnByName(table.shape, stringOption(args, 'column') ?? '')
   if (!column) {
     throw new UsageError(`query: --column must be a column of ${table.shape.name} (${table.shape.columns.map((c) => c.key).join(', ')})`)
   }
   const fn = choiceOption(args, 'function', ['avg', 'min', 'max', 'sum', 'count', 'first', 'last'] as const, 'avg')
-  const where: Record<string, string> = {}
+  const where: Record<string, unknown> = {}
   for (const pair of (stringOption(args, 'where') ?? '').split(',').filter((p) => p.trim() !== '')) {
     const at = pair.indexOf('=')
     if (at < 1) throw new UsageError(`query: --where '${pair}' is not <column>=<value>`)
     const key = pair.slice(0, at).trim()
-    const found = table.shape.columns.find((c) => c.key === key || c.name === key)
+    const found = columnByName(table.shape, key)
     if (!found) throw new UsageError(`query: --where: '${key}' is not a column of ${table.shape.name}`)
-    where[found.key] = pair.slice(at + 1)
+    const value = fieldValue(found, pair.slice(at + 1))
+    if (typeof value === 'object' && value !== null && 'error' in value) throw new UsageError(`query: --where: ${String(value.error)}`)
+    where[found.key] = value
   }
-  const interval = asUsage(() => validateInterval(stringOption(args, 'interval', '1 hour'), '--interval')).text
-  const timeZone = stringOption(args, 'time-zone')
-  const to = timeOption(stringOption(args, 'to'), '--to') ?? new Date().toISOString()
-  const from = timeOption(stringOption(args, 'from'), '--from') ?? new Date(Date.parse(to) - 86_400_000).toISOString()
-  if (Date.parse(from) > Date.parse(to)) throw new UsageError(`query: --from ${from} is after --to ${to}`)
+  const { interval, timeZone, from, to } = bucketWindow(args)
   const target = await openCliDatabase(args, context, 'query')
   try {
     const handle = target.client.hypertable(table.declaration, { aggregates: table.aggregates })
@@ -148,7 +142,7 @@ async function queryTable(name: string, args: Parameters<typeof stringOption>[0]
         width: interval,
         from,
         to,
-        where: Object.fromEntries(Object.entries(where).map(([k, v]) => [k, typedWhere(table.shape, k, v)])) as never,
+        where: where as never,
         measures: { value, count: measure.count() },
         order: 'asc',
         limit: MAX_LIMIT,
@@ -188,14 +182,6 @@ async function queryTable(name: string, args: Parameters<typeof stringOption>[0]
   }
 }
 
-/** A `--where` value as its column takes it: numbers and booleans parsed, the rest as text. */
-function typedWhere(shape: TableShape, key: string, text: string): unknown {
-  const type = shape.columns.find((c) => c.key === key)?.codec.sqlType ?? 'text'
-  if (/^(double|real|integer|smallint|bigint|numeric)/.test(type) && /^[+-]?\d+(\.\d+)?$/.test(text)) return Number(text)
-  if (type === 'boolean') return text === 'true' || text === 't'
-  return text
-}
-
 /** The table and the sparkline of `query`. */
 export function formatBuckets(
   entityId: string,
@@ -231,6 +217,21 @@ function formatNumber(v: number): string {
   if (Number.isInteger(v)) return String(v)
   const abs = Math.abs(v)
   return v.toFixed(abs >= 1000 ? 0 : abs >= 100 ? 1 : abs >= 1 ? 2 : 4)
+}
+
+/** `--interval`, `--time-zone`, `--from` and `--to` (default: the 24 hours before now), checked. */
+function bucketWindow(args: Parameters<typeof stringOption>[0]): {
+  interval: string
+  timeZone: string | undefined
+  from: string
+  to: string
+} {
+  const interval = asUsage(() => validateInterval(stringOption(args, 'interval', '1 hour'), '--interval')).text
+  const timeZone = stringOption(args, 'time-zone')
+  const to = timeOption(stringOption(args, 'to'), '--to') ?? new Date().toISOString()
+  const from = timeOption(stringOption(args, 'from'), '--from') ?? new Date(Date.parse(to) - 86_400_000).toISOString()
+  if (Date.parse(from) > Date.parse(to)) throw new UsageError(`query: --from ${from} is after --to ${to}`)
+  return { interval, timeZone, from, to }
 }
 
 function timeOption(text: string | undefined, flag: string): string | undefined {

@@ -1,4 +1,4 @@
-import type { ShapeColumn, TableShape } from '../../repository/table-shape.ts'
+import { columnByName, type ShapeColumn, type TableShape } from '../../repository/table-shape.ts'
 import { convertTime, type ImportMapping, TIME_FORMATS } from './import-mapping.ts'
 
 /** How the columns of a file become rows of a declared table (`import --table`). */
@@ -29,7 +29,7 @@ export function parseTableMapping(shape: TableShape, options: { map?: string; ti
   for (const pair of (options.map ?? '').split(',').filter((p) => p.trim() !== '')) {
     const [to, from, ...rest] = pair.split('=').map((s) => s.trim())
     if (!to || !from || rest.length > 0) throw new Error(`--map: '${pair}' is not <table column>=<file column>`)
-    const column = columnOf(shape, to)
+    const column = columnByName(shape, to)
     if (!column) throw new Error(`--map: '${to}' is not a column of ${shape.name} (${shape.columns.map((c) => c.key).join(', ')})`)
     if (columns[column.key]) throw new Error(`--map: ${to} is mapped twice`)
     columns[column.key] = from
@@ -39,10 +39,6 @@ export function parseTableMapping(shape: TableShape, options: { map?: string; ti
   if (options.timeZone !== undefined && timeFormat !== 'iso')
     throw new Error('--time-zone applies to ISO times without an offset, not to epoch times')
   return { columns, timeFormat, ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }) }
-}
-
-function columnOf(shape: TableShape, name: string): ShapeColumn | undefined {
-  return shape.columns.find((c) => c.key === name) ?? shape.columns.find((c) => c.name === name)
 }
 
 /**
@@ -71,7 +67,7 @@ export function tableRowReader(shape: TableShape, mapping: TableMapping): TableR
       }
       names.forEach((name, i) => {
         if (mapped.has(i) || REJECT_COLUMNS.has(name) || [...mapped.values()].some((c) => mapping.columns[c.key] === name)) return
-        const column = columnOf(shape, name)
+        const column = columnByName(shape, name)
         if (!column) {
           throw new Error(
             `the file's column '${name}' is not a column of ${shape.name} (columns: ${shape.columns.map((c) => c.key).join(', ')}): map it with --map <column>=${name}`,
@@ -97,7 +93,7 @@ export function tableRowReader(shape: TableShape, mapping: TableMapping): TableR
           if (!column.serverDefault) record[column.key] = null
           continue
         }
-        const value = column === timeColumn ? convertTime(timeMapping, raw) : typed(column, raw)
+        const value = column === timeColumn ? convertTime(timeMapping, raw) : fieldValue(column, raw)
         if (typeof value === 'object' && value !== null && 'error' in value) return value as { error: string }
         record[column.key] = value
       }
@@ -106,8 +102,8 @@ export function tableRowReader(shape: TableShape, mapping: TableMapping): TableR
   }
 }
 
-/** A field's text as the value its column takes. */
-function typed(column: ShapeColumn, text: string): unknown {
+/** A field's text as the value its column takes (`{ error }` when it cannot be one): for files, and values given on the command line. */
+export function fieldValue(column: ShapeColumn, text: string): unknown {
   const type = column.codec.sqlType.toLowerCase()
   const trimmed = text.trim()
   const clip = text.length > 40 ? `${text.slice(0, 40)}...` : text
