@@ -169,11 +169,7 @@ export function columnCodec(column: PgColumn): ColumnCodec {
       sqlType,
       temporal: 'timestamp',
       encode: (v, field) => {
-        if (v instanceof Date) {
-          const result = canonicalTimeFromDate(v)
-          if (!result.ok) throw invalid(field, result.reason)
-          return result.text.slice(0, -1)
-        }
+        if (v instanceof Date) return utcTextOfDate(v, field).slice(0, -1)
         if (typeof v !== 'string') throw invalid(field, `must be a Date or a local time string (no zone offset), not ${kindOf(v)}`)
         const m = LOCAL_TIME.exec(v)
         if (!m)
@@ -195,11 +191,7 @@ export function columnCodec(column: PgColumn): ColumnCodec {
       sqlType,
       temporal: 'date',
       encode: (v, field) => {
-        if (v instanceof Date) {
-          const result = canonicalTimeFromDate(v)
-          if (!result.ok) throw invalid(field, result.reason)
-          return result.text.slice(0, 10)
-        }
+        if (v instanceof Date) return utcTextOfDate(v, field).slice(0, 10)
         if (typeof v !== 'string' || !DATE.test(v) || !canonicalTimeFromText(`${v}T00:00:00Z`).ok) {
           throw invalid(field, `must be a Date or a YYYY-MM-DD string, not ${describe(v)}`)
         }
@@ -224,6 +216,13 @@ export function columnCodec(column: PgColumn): ColumnCodec {
     },
     (v) => column.mapFromDriverValue(v),
   )
+}
+
+/** A `Date` as canonical UTC text (`2024-01-15T10:30:00.123000Z`); a `ValidationError` on `field` when it is invalid or out of range. */
+function utcTextOfDate(v: Date, field: string): string {
+  const result = canonicalTimeFromDate(v)
+  if (!result.ok) throw invalid(field, result.reason)
+  return result.text
 }
 
 function encodeFloat(v: unknown, field: string): string {
