@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm'
 import { readContinuousAggregates, readServerInfo, versionAtLeast } from '../catalog/index.ts'
 import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
 import type { AnyContinuousAggregate } from '../toolkit/continuous-aggregate.ts'
+import { mergedVariance, squaredDeviations } from '../toolkit/ddl/merge-variance-sql.ts'
 import { DECLARATION } from '../toolkit/declaration-brand.ts'
 import type { Measure } from '../toolkit/measures.ts'
 import { minimumMicroseconds, type ValidInterval, validateInterval } from '../validation/validate-interval.ts'
@@ -137,6 +138,21 @@ function planFor(shape: TableShape, aggregate: AnyContinuousAggregate, q: Bucket
         const a = stored('avg', column)
         if (!a || !oneRow) return undefined
         merged.push(sql`min(${partial(a, sql`avg(${ref})`)})`)
+        break
+      }
+      case 'variance':
+      case 'stddev': {
+        // Each bucket's count, sum and squared deviations merged (Chan's pairwise update), as the rollup does.
+        const s = stored('sum', column)
+        const n = count()
+        const variance = stored('variance', column)
+        const spread = variance ?? stored('stddev', column)
+        if (!s || !n || !spread) return undefined
+        const kind = variance ? 'variance' : 'stddev'
+        const nRef = partial(n, sql`count(${ref})`)
+        const spreadRef = partial(spread, sql`${sql.raw(kind === 'variance' ? 'var_samp' : 'stddev_samp')}(${ref}::double precision)`)
+        const sRef = partial(s, sql`sum(${ref})`)
+        merged.push(mergedVariance(aggregate.root.spec.schema, measure.kind, nRef, sRef, squaredDeviations(kind, spreadRef, nRef)))
         break
       }
       default:

@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm'
 import type { PgColumn } from 'drizzle-orm/pg-core'
 import { timeSeriesData } from '../schema/time-series-data.ts'
 import { type Measure, measure } from '../toolkit/measures.ts'
@@ -14,9 +13,6 @@ import type { AggregateFunction, ValueColumn } from '../vocabulary/read-options.
 export function recordMeasure(func: AggregateFunction, column: ValueColumn): Measure {
   const c = timeSeriesData[column] as PgColumn
   switch (func) {
-    case 'stddev':
-    case 'variance':
-      return measure.sql<number>(sql`${sql.raw(func)}(${sql.identifier(column)})`, 'double precision', (v) => Number(v))
     case 'count':
       return measure.count(c)
     default:

@@ -3,7 +3,7 @@ import { PgColumn } from 'drizzle-orm/pg-core'
 import { invalid } from '../validation/invalid.ts'
 
 /** The aggregate functions a continuous aggregate can roll up exactly to a coarser bucket. */
-export type MeasureKind = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'first' | 'last' | 'sql'
+export type MeasureKind = 'count' | 'sum' | 'avg' | 'min' | 'max' | 'first' | 'last' | 'variance' | 'stddev' | 'sql'
 
 /**
  * One column of a continuous aggregate: an aggregate of a column of the hypertable. `TData` is
@@ -91,10 +91,57 @@ export function last<C extends PgColumn>(column: C): Measure<DataOf<C>, false> {
 }
 
 /**
+ * The sample variance `var_samp(column)`, in double precision. A coarser aggregate rolls it up
+ * exactly in arithmetic and stably in floating point: each finer bucket's count, sum and squared
+ * deviations (`variance x (n - 1)`) are merged pairwise as PostgreSQL merges parallel workers'
+ * states (Chan's parallel algorithm, `float8_combine`), never as a sum of squares. The finer level
+ * needs `count(column)` (or `count()` for a NOT NULL column), `sum(column)`, and `variance` or
+ * `stddev` of the column. The bound on large-mean, small-spread data is in docs/toolkit.md.
+ *
+ * @example
+ * ```ts
+ * measures: { n: measure.count(prices.price), total: measure.sum(prices.price), var: measure.variance(prices.price) }
+ * ```
+ */
+export function variance<C extends PgColumn>(column: C): Measure<number, false> {
+  return { kind: 'variance', column: columnOf(column, 'variance'), sqlType: 'double precision', notNull: false, decode: toNumber }
+}
+
+/** The sample standard deviation `stddev_samp(column)`, rolled up like {@link variance} (never as an average of deviations). */
+export function stddev<C extends PgColumn>(column: C): Measure<number, false> {
+  return { kind: 'stddev', column: columnOf(column, 'stddev'), sqlType: 'double precision', notNull: false, decode: toNumber }
+}
+
+/**
+ * The measures of a candlestick (OHLC) per bucket: `open` (first), `high` (max), `low` (min),
+ * `close` (last) of a price column, and `volume` (a sum) when a volume column is given. Spread it
+ * into `measures`; every one of them rolls up exactly to coarser buckets.
+ *
+ * @example
+ * ```ts
+ * measures: { ...measure.ohlc(trades.price, trades.size), trades: measure.count() }
+ * ```
+ */
+export function ohlc<P extends PgColumn>(price: P): Candle<P>
+export function ohlc<P extends PgColumn>(price: P, volume: PgColumn): Candle<P> & { volume: Measure<number, false> }
+export function ohlc<P extends PgColumn>(price: P, volume?: PgColumn): Candle<P> & { volume?: Measure<number, false> } {
+  const candle: Candle<P> = { open: first(price), high: max(price), low: min(price), close: last(price) }
+  return volume === undefined ? candle : { ...candle, volume: sum(volume) }
+}
+
+/** What {@link ohlc} gives: the four prices of a candlestick, typed as the price column. */
+export type Candle<P extends PgColumn> = {
+  open: Measure<DataOf<P>, false>
+  high: Measure<DataOf<P>, false>
+  low: Measure<DataOf<P>, false>
+  close: Measure<DataOf<P>, false>
+}
+
+/**
  * The aggregate columns of a continuous aggregate, by function: `measure.avg(readings.temperature)`.
  * (A namespace, so they do not clash with drizzle-orm's `avg`, `count`, ... of a query.)
  */
-export const measure = { count, sum, avg, min, max, first, last, sql: aggregateSql } as const
+export const measure = { count, sum, avg, min, max, first, last, variance, stddev, ohlc, sql: aggregateSql } as const
 
 /**
  * Any aggregate expression written with Drizzle's `sql` over the hypertable's columns, with its
@@ -128,6 +175,10 @@ export function measureExpression(measure: Measure, time: PgColumn | SQL | SQL.A
     case 'first':
     case 'last':
       return sql`${sql.raw(measure.kind)}(${column}, ${time})`
+    case 'variance':
+      return sql`var_samp(${column}::double precision)`
+    case 'stddev':
+      return sql`stddev_samp(${column}::double precision)`
     case 'sql':
       return measure.expression as SQL
     default:

@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm'
 import type { PgTable } from 'drizzle-orm/pg-core'
 import { invalid } from '../validation/invalid.ts'
 import type { AnyContinuousAggregate } from './continuous-aggregate.ts'
+import { mergedVariance, squaredDeviations } from './ddl/merge-variance-sql.ts'
 import type { Measure } from './measures.ts'
 
 /**
@@ -44,6 +45,24 @@ export function rollupExpression<T extends PgTable>(name: string, measure: Measu
         )
       }
       return sql`sum(${sql.identifier(total)}) / nullif(sum(${sql.identifier(n)}), 0)`
+    }
+    case 'variance':
+    case 'stddev': {
+      // Merged from each finer bucket's count, sum and squared deviations: never a sum of squares.
+      const total = find('sum')
+      const n = find('count') ?? (column?.notNull ? find('count', null) : undefined)
+      const v = find('variance')
+      const spread = v === undefined ? find('stddev') : v
+      if (total === undefined || n === undefined || spread === undefined) {
+        throw invalid(
+          field,
+          `needs count(${column?.name}), sum(${column?.name}) and variance(${column?.name}) or stddev(${column?.name}) in ${finer}: ` +
+            "a coarser variance is merged from each bucket's count, mean and squared deviations",
+        )
+      }
+      const count = sql`${sql.identifier(n)}`
+      const deviations = squaredDeviations(v === undefined ? 'stddev' : 'variance', sql`${sql.identifier(spread)}`, count)
+      return mergedVariance(from.root.spec.schema, measure.kind, count, sql`${sql.identifier(total)}`, deviations)
     }
     default:
       throw invalid(field, `is an aggregateSql() measure, which cannot be rolled up from ${finer}; declare it on the hypertable`)

@@ -1,6 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm'
 import type { ContinuousAggregateSpec, RefreshPolicy } from '../continuous-aggregate.ts'
 import { qualifiedName, regclassText } from '../identifier.ts'
+import { createMergeVarianceSql } from './merge-variance-sql.ts'
 import { tslOnly } from './tsl-only.ts'
 
 const what = (spec: ContinuousAggregateSpec) => `the continuous aggregate ${spec.schema}.${spec.name}`
@@ -18,9 +19,16 @@ export function createAggregateSql(spec: ContinuousAggregateSpec): SQL {
     WITH (timescaledb.continuous, timescaledb.materialized_only = ${spec.materializedOnly ? 'true' : 'false'}) AS
     ${spec.definition}
     WITH NO DATA`)
+  // The aggregate that merges variances, first, where a measure is one (its rollup and the routing of buckets use it).
+  const merge = spec.measures.some((m) => m.kind === 'variance' || m.kind === 'stddev')
+    ? sql`  EXECUTE $merge$
+    ${createMergeVarianceSql(spec.schema)}
+  $merge$;
+`
+    : sql``
   return tslOnly(
     what(spec),
-    sql`  EXECUTE $view$
+    sql`${merge}  EXECUTE $view$
     ${view}
   $view$;${addPolicy(spec, spec.refresh)}`,
   )
