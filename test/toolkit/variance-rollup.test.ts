@@ -85,7 +85,7 @@ function twoPassVariance(values: readonly number[]): number {
   return values.reduce((s, x) => s + (x - mean) ** 2, 0) / (values.length - 1)
 }
 const relative = (a: number, b: number) => Math.abs(a - b) / Math.abs(b)
-/** The bound docs/toolkit.md states for the merged variance: 64 eps (|mean| / stddev)^2 relative... capped below by 1e-9. */
+/** The bound docs/toolkit.md states for the merged variance: 64 eps |mean| / stddev relative, and never under 1e-9. */
 const bound = (mean: number, sd: number) => Math.max(1e-9, 64 * Number.EPSILON * (Math.abs(mean) / sd))
 
 for (const target of targets.filter(hasTsl)) {
