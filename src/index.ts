@@ -37,6 +37,25 @@ export type { AnyPgDatabase } from './internal/query-rows.ts'
 export { setJobsScheduled } from './jobs/set-jobs-scheduled.ts'
 export { type MigrateOptions, type MigrateResult, migrate } from './migrate.ts'
 export {
+  alterJob,
+  type CatalogJob,
+  type ChunkInfo,
+  type ChunkProgress,
+  type ChunkRun,
+  type ChunkWindow,
+  compressChunks,
+  decompressChunks,
+  dropChunks,
+  type JobChanges,
+  listChunks,
+  listJobs,
+  type RefreshOptions,
+  type RefreshResult,
+  type RelationRef,
+  refreshContinuousAggregate,
+  runJob,
+} from './operations/index.ts'
+export {
   configurePolicies,
   type Policies,
   type PolicyChanges,

@@ -19,7 +19,7 @@ export const LAYERS: readonly (readonly string[])[] = [
   ['toolkit'],
   ['repository'],
   ['migrations-table.ts', 'jobs', 'migrate.ts'],
-  ['policies', 'inspect', 'security', 'status'],
+  ['policies', 'inspect', 'security', 'status', 'operations'],
   ['embedded'],
   ['client'],
   ['testing'],
