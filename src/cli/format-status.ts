@@ -1,4 +1,5 @@
 import type { TimescaleStatus } from '../status/index.ts'
+import { formatJobs } from './format-jobs.ts'
 import { formatPolicies } from './format-policies.ts'
 import { formatBytes, formatDuration, formatTable, formatTime } from './format-table.ts'
 
@@ -74,38 +75,7 @@ export function formatStatus(status: TimescaleStatus, where: string): string {
     )
   }
 
-  out.push('', 'Jobs')
-  if (status.jobs.length === 0) out.push('  none')
-  else {
-    out.push(
-      formatTable(
-        [
-          { header: 'id', align: 'right' },
-          { header: 'job' },
-          { header: 'on' },
-          { header: 'schedule' },
-          { header: 'last run' },
-          { header: 'result' },
-          { header: 'runs/failures', align: 'right' },
-          { header: 'next start' },
-        ],
-        status.jobs.map((j) => [
-          String(j.id),
-          j.procedure.replace(/^_timescaledb_(functions|internal)\./, ''),
-          j.target ?? '-',
-          `${j.schedule}${j.scheduled ? '' : ' (paused)'}`,
-          formatTime(j.lastRunStartedAt),
-          j.lastRunStatus ?? 'never ran',
-          `${j.totalRuns}/${j.totalFailures}`,
-          formatTime(j.nextStart),
-        ]),
-        '  ',
-      ),
-    )
-    for (const j of status.jobs) {
-      if (j.lastError) out.push(`  job ${j.id} error${j.lastError.at ? ` at ${formatTime(j.lastError.at)}` : ''}: ${j.lastError.message}`)
-    }
-  }
+  out.push('', 'Jobs', ...formatJobs(status.jobs))
   if (status.notes.length > 0) out.push('', ...status.notes)
   return out.join('\n')
 }

@@ -2,12 +2,15 @@ import packageJson from '../../package.json' with { type: 'json' }
 import type { CliContext, Command } from './cli-context.ts'
 import { cliErrorLine, InterruptedError } from './cli-error-line.ts'
 import { checkCommand } from './commands/check.ts'
+import { chunksCommand } from './commands/chunks.ts'
 import { generateCommand } from './commands/generate.ts'
 import { grantsCommand } from './commands/grants.ts'
 import { importCommand } from './commands/import.ts'
+import { jobsCommand } from './commands/jobs.ts'
 import { migrateCommand } from './commands/migrate.ts'
 import { policiesCommand } from './commands/policies.ts'
 import { queryCommand } from './commands/query.ts'
+import { refreshCommand } from './commands/refresh.ts'
 import { seedCommand } from './commands/seed.ts'
 import { serveCommand } from './commands/serve.ts'
 import { statusCommand } from './commands/status.ts'
@@ -20,6 +23,9 @@ export const COMMANDS: readonly Command[] = [
   checkCommand,
   statusCommand,
   policiesCommand,
+  chunksCommand,
+  jobsCommand,
+  refreshCommand,
   grantsCommand,
   serveCommand,
   seedCommand,
