@@ -29,7 +29,7 @@ describe('usage errors: exit 2, one line', () => {
     expectOneLine(
       await runCli(['frobnicate']),
       2,
-      /unknown command 'frobnicate' \(commands: migrate, generate, check, status, policies, grants, serve, seed, import, query/,
+      /unknown command 'frobnicate' \(commands: migrate, generate, check, status, policies, chunks, jobs, refresh, grants, serve, seed, import, query/,
     )
   })
   test('an unknown option names it', async () => {
