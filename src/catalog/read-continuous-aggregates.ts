@@ -10,6 +10,8 @@ export interface CatalogContinuousAggregate {
   hypertable: string
   hypertableSchema: string
   materializedOnly: boolean
+  /** Its own columnstore (compression of its materialization) is on. */
+  compressionEnabled: boolean
   /**
    * The aggregate stores final values (the format of TimescaleDB 2.7+). TimescaleDB 2.25 removed
    * the old format and the `finalized` column with it: there every aggregate is finalized.
@@ -78,6 +80,7 @@ export async function readContinuousAggregates(db: AnyPgDatabase): Promise<Catal
     hypertable: string
     hypertable_schema: string
     materialized_only: boolean
+    compression_enabled: boolean
     finalized: boolean
     mat_id: number
     raw_id: number
@@ -93,7 +96,7 @@ export async function readContinuousAggregates(db: AnyPgDatabase): Promise<Catal
   }>(
     db,
     sql`select a.view_schema as schema, a.view_name as name, a.hypertable_name as hypertable,
-          a.hypertable_schema, a.materialized_only, ${finalized} as finalized,
+          a.hypertable_schema, a.materialized_only, a.compression_enabled, ${finalized} as finalized,
           m.id as mat_id, r.id as raw_id, m.schema_name as mat_schema, m.table_name as mat_name,
           j.job_id::int as job_id, j.config->>'start_offset' as start_offset, j.config->>'end_offset' as end_offset,
           j.schedule_interval::text as schedule, ${offsetSeconds('end_offset')} as end_seconds,
@@ -118,6 +121,7 @@ export async function readContinuousAggregates(db: AnyPgDatabase): Promise<Catal
       hypertable: row.hypertable,
       hypertableSchema: row.hypertable_schema,
       materializedOnly: row.materialized_only,
+      compressionEnabled: row.compression_enabled,
       finalized: row.finalized,
       materializationId: Number(row.mat_id),
       rawHypertableId: Number(row.raw_id),

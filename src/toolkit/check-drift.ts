@@ -121,6 +121,17 @@ export async function checkDrift(db: AnyPgDatabase, state: TimescaleState): Prom
       intervals.push({ object: key, what: 'refresh end offset', declared: spec.refresh.endOffset, actual: policy.endOffset })
       intervals.push({ object: key, what: 'refresh schedule', declared: spec.refresh.every, actual: policy.scheduleInterval })
     }
+    // Its own columnstore and retention; their jobs name the aggregate (TimescaleDB 2.20+, where aggregates are read).
+    differ(key, 'columnstore', spec.compression ? 'on' : 'off', live.compressionEnabled ? 'on' : 'off')
+    const columnstore = jobOf('policy_compression', key)
+    intervals.push({
+      object: key,
+      what: 'columnstore after',
+      declared: spec.compression?.after ?? null,
+      actual: configText(columnstore?.config?.compress_after),
+    })
+    const retention = jobOf('policy_retention', key)
+    intervals.push({ object: key, what: 'retention', declared: spec.retention ?? null, actual: configText(retention?.config?.drop_after) })
   }
 
   if (intervals.length > 0) {

@@ -54,6 +54,15 @@ export interface ContinuousAggregateOptions<
   realTime?: boolean
   /** The refresh policy; default: none (refresh by hand or in your own job). */
   refresh?: RefreshPolicy | null
+  /**
+   * The aggregate's own columnstore (compression): chunks of its materialization older than
+   * `after` are compressed by a policy, segmented by the group-by columns and ordered by bucket
+   * (TimescaleDB's defaults for an aggregate). With a refresh policy, `after` must reach further
+   * back than its `startOffset`: TimescaleDB does not refresh into compressed chunks.
+   */
+  compression?: { after: string } | null
+  /** Drop the aggregate's buckets older than this (its own retention policy, independent of the hypertable's). */
+  retention?: string | null
 }
 
 /** The database facts of an aggregate declaration. */
@@ -73,6 +82,10 @@ export interface ContinuousAggregateSpec {
   definition: string
   materializedOnly: boolean
   refresh: RefreshPolicy | null
+  /** Its columnstore policy (absent in snapshots written before it existed: none). */
+  compression?: { after: string } | null
+  /** Its retention policy's `drop_after` (absent in older snapshots: none). */
+  retention?: string | null
 }
 
 type ViewColumn<TData, TNotNull extends boolean> = PgCustomColumnBuilder<
@@ -218,6 +231,8 @@ export function continuousAggregate<
   )
   const definition = sqlText(sql`SELECT ${sql.join(selectList, sql`, `)} FROM ${fromSql} GROUP BY ${groupBy}`)
   const refresh = options.refresh ? checkRefresh(options.refresh, bucket) : null
+  const compression = options.compression ? checkCompression(options.compression, refresh) : null
+  const retention = options.retention ? validateInterval(options.retention, 'retention').text : null
 
   const timeColumn = root.timeColumn
   const builders: Record<string, PgColumnBuilderBase> = {
@@ -249,6 +264,8 @@ export function continuousAggregate<
       definition,
       materializedOnly: !(options.realTime ?? false),
       refresh,
+      compression,
+      retention,
     },
     view: view as never,
   }
@@ -281,6 +298,23 @@ function checkRefresh(refresh: RefreshPolicy, bucket: ReturnType<typeof validate
     )
   }
   return { startOffset: start.text, endOffset: end.text, every }
+}
+
+function checkCompression(compression: { after: string }, refresh: RefreshPolicy | null): { after: string } {
+  const after = validateInterval(compression.after, 'compression.after')
+  if (refresh) {
+    if (refresh.startOffset === null) {
+      throw invalid('compression.after', 'needs a refresh.startOffset: a refresh from the oldest data would reach compressed chunks')
+    }
+    const start = validateInterval(refresh.startOffset)
+    if (after.months === 0 && start.months === 0 && minimumMicroseconds(after) <= minimumMicroseconds(start)) {
+      throw invalid(
+        'compression.after',
+        `must be older than refresh.startOffset (${start.text}): TimescaleDB does not refresh into compressed chunks`,
+      )
+    }
+  }
+  return { after: after.text }
 }
 
 function viewColumn(name: string, sqlType: string, decode: (value: unknown) => unknown, notNull: boolean): PgColumnBuilderBase {

@@ -1,7 +1,14 @@
 import type { SQL } from 'drizzle-orm'
 import { invalid } from '../validation/invalid.ts'
 import type { ContinuousAggregateSpec } from './continuous-aggregate.ts'
-import { createAggregateSql, dropAggregateSql, materializedOnlySql, refreshPolicySql } from './ddl/aggregate-sql.ts'
+import {
+  aggregateColumnstoreSql,
+  aggregateRetentionSql,
+  createAggregateSql,
+  dropAggregateSql,
+  materializedOnlySql,
+  refreshPolicySql,
+} from './ddl/aggregate-sql.ts'
 import { columnstorePolicySql, disableColumnstoreSql, enableColumnstoreSql } from './ddl/columnstore-sql.ts'
 import {
   addDimensionSql,
@@ -89,13 +96,26 @@ export function planMigration(previous: TimescaleState, next: TimescaleState): M
   for (const [key, spec] of Object.entries(next.aggregates)) {
     const old = previous.aggregates[key]
     if (!old || rebuilt.has(key)) {
-      step(`${key}: a continuous aggregate of ${spec.source} in buckets of ${spec.bucket}${refreshLine(spec)}`, createAggregateSql(spec))
+      step(
+        `${key}: a continuous aggregate of ${spec.source} in buckets of ${spec.bucket}${refreshLine(spec)}${spec.compression ? `; ${columnstoreLine(spec)}` : ''}`,
+        createAggregateSql(spec),
+      )
+      if (spec.retention) step(`${key}: buckets older than ${spec.retention} are dropped`, aggregateRetentionSql(spec, false))
       continue
     }
     if (old.materializedOnly !== spec.materializedOnly) {
       step(`${key}: ${spec.materializedOnly ? 'materialized rows only' : 'real-time'}`, materializedOnlySql(spec))
     }
     if (!same(old.refresh, spec.refresh)) step(`${key}: refresh policy${refreshLine(spec) || ' removed'}`, refreshPolicySql(spec))
+    if (!same(old.compression ?? null, spec.compression ?? null)) {
+      step(`${key}: ${columnstoreLine(spec) || 'columnstore off and its policy removed'}`, aggregateColumnstoreSql(spec))
+    }
+    if ((old.retention ?? null) !== (spec.retention ?? null)) {
+      step(
+        `${key}: ${spec.retention ? `buckets older than ${spec.retention} are dropped` : 'retention policy removed'}`,
+        aggregateRetentionSql(spec),
+      )
+    }
   }
   return { steps, warnings }
 }
@@ -150,6 +170,8 @@ const dimensionLine = (d: DimensionSpec) =>
 const settingsLine = (spec: HypertableSpec) =>
   `segmented by ${spec.compression?.segmentBy.join(', ') || 'nothing'}, ordered by ${spec.compression?.orderBy.join(', ')}`
 const afterLine = (after: string | null) => (after ? `chunks older than ${after} go to the columnstore` : 'columnstore policy removed')
+const columnstoreLine = (spec: ContinuousAggregateSpec) =>
+  spec.compression ? `its chunks older than ${spec.compression.after} go to the columnstore` : ''
 const refreshLine = (spec: ContinuousAggregateSpec) =>
   spec.refresh
     ? `, refreshed every ${spec.refresh.every} from ${spec.refresh.startOffset ?? 'the oldest data'} to ${spec.refresh.endOffset} ago`

@@ -10,7 +10,7 @@ import { type CliTarget, openCliTarget, runCli, targets } from './cli-harness.ts
 
 setDefaultTimeout(60_000)
 
-const json = (text: string) => JSON.parse(text) as Record<string, never>
+const json = (text: string) => JSON.parse(text) as Record<string, unknown>
 
 for (const target of targets.filter((t) => t.kind === 'native')) {
   const tsl = target.license === 'timescale'

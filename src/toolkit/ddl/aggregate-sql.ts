@@ -2,7 +2,8 @@ import { type SQL, sql } from 'drizzle-orm'
 import type { ContinuousAggregateSpec, RefreshPolicy } from '../continuous-aggregate.ts'
 import { qualifiedName, regclassText } from '../identifier.ts'
 import { createMergeVarianceSql } from './merge-variance-sql.ts'
-import { tslOnly } from './tsl-only.ts'
+import { retentionPolicySql } from './retention-sql.ts'
+import { byColumnstoreVersion, tslOnly } from './tsl-only.ts'
 
 const what = (spec: ContinuousAggregateSpec) => `the continuous aggregate ${spec.schema}.${spec.name}`
 
@@ -26,11 +27,62 @@ export function createAggregateSql(spec: ContinuousAggregateSpec): SQL {
   $merge$;
 `
     : sql``
+  const columnstore = spec.compression
+    ? sql`
+${columnstoreSteps(spec, false)}`
+    : sql``
   return tslOnly(
     what(spec),
     sql`${merge}  EXECUTE $view$
     ${view}
-  $view$;${addPolicy(spec, spec.refresh)}`,
+  $view$;${addPolicy(spec, spec.refresh)}${columnstore}`,
+  )
+}
+
+/**
+ * The aggregate's own columnstore: on with its policy (compress materialized chunks older than
+ * `compression.after`; segmented by the group-by columns, ordered by bucket, TimescaleDB's
+ * defaults for an aggregate), or its policy removed and the columnstore off (refused by
+ * TimescaleDB while chunks are compressed). Idempotent.
+ *
+ * @see https://docs.timescale.com/api/latest/hypercore/add_columnstore_policy/
+ */
+export function aggregateColumnstoreSql(spec: ContinuousAggregateSpec): SQL {
+  return tslOnly(`the columnstore of ${what(spec)}`, columnstoreSteps(spec, true))
+}
+
+/** The aggregate's own retention policy (drop buckets older than `retention`), replaced. Idempotent. */
+export function aggregateRetentionSql(spec: ContinuousAggregateSpec, replace = true): SQL {
+  return retentionPolicySql(spec, spec.retention ?? null, replace)
+}
+
+function columnstoreSteps(spec: ContinuousAggregateSpec, replace: boolean): SQL {
+  const view = qualifiedName(spec)
+  const name = regclassText(spec)
+  const after = spec.compression?.after ?? null
+  if (after === null) {
+    return byColumnstoreVersion(
+      sql`    CALL remove_columnstore_policy(${name}, if_exists => TRUE);
+    ALTER MATERIALIZED VIEW ${view} SET (timescaledb.enable_columnstore = false);`,
+      sql`    PERFORM remove_compression_policy(${name}, if_exists => TRUE);
+    ALTER MATERIALIZED VIEW ${view} SET (timescaledb.compress = false);`,
+    )
+  }
+  return byColumnstoreVersion(
+    sql`    ALTER MATERIALIZED VIEW ${view} SET (timescaledb.enable_columnstore = true);${
+      replace
+        ? sql`
+    CALL remove_columnstore_policy(${name}, if_exists => TRUE);`
+        : sql``
+    }
+    CALL add_columnstore_policy(${name}, after => INTERVAL ${after}, if_not_exists => TRUE);`,
+    sql`    ALTER MATERIALIZED VIEW ${view} SET (timescaledb.compress = true);${
+      replace
+        ? sql`
+    PERFORM remove_compression_policy(${name}, if_exists => TRUE);`
+        : sql``
+    }
+    PERFORM add_compression_policy(${name}, compress_after => INTERVAL ${after}, if_not_exists => TRUE);`,
   )
 }
 

@@ -1,15 +1,15 @@
 import { type SQL, sql } from 'drizzle-orm'
-import type { HypertableSpec } from '../hypertable.ts'
 import { regclassText } from '../identifier.ts'
 import { tslOnly } from './tsl-only.ts'
 
 /**
- * The retention policy (drop chunks older than `dropAfter`): with `replace`, the old one is
- * removed first (a change); without, it is only added (a new hypertable). Idempotent.
+ * The retention policy of a hypertable or continuous aggregate (drop chunks older than
+ * `dropAfter`): with `replace`, the old one is removed first (a change); without, it is only added
+ * (a new one). Idempotent.
  *
  * @see https://docs.timescale.com/api/latest/data-retention/add_retention_policy/
  */
-export function retentionPolicySql(spec: HypertableSpec, dropAfter: string | null, replace = true): SQL {
+export function retentionPolicySql(spec: { schema: string; name: string }, dropAfter: string | null, replace = true): SQL {
   const table = regclassText(spec)
   const steps: SQL[] = []
   if (replace) steps.push(sql`  PERFORM remove_retention_policy(${table}, if_exists => TRUE);`)
