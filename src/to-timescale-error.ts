@@ -110,7 +110,8 @@ function serverLimitOf(pg: { code: string; message: string; hint?: string }): { 
       setting: 'max_locks_per_transaction',
       cure:
         'the transaction locked more chunks than the lock table holds: raise max_locks_per_transaction (a server restart), ' +
-        'or write fewer chunks per transaction (insertManyRecords without atomic: true sizes its transactions for it)',
+        'or touch fewer chunks per transaction (insertManyRecords without atomic: true sizes its transactions for it; ' +
+        'dropChunks and compressChunks do for chunk maintenance)',
     }
   }
   if (pg.code === '53400' && /decompress/i.test(pg.message)) {
