@@ -233,10 +233,12 @@ for (const target of targets) {
             // One batch: the policy's run registers its whole window at once (2.28+ batches newest first).
             await other`select alter_job(${policy?.id as number}::int,
               config => (select config from timescaledb_information.jobs where job_id = ${policy?.id as number}) || '{"buckets_per_batch": 0}')`
+            // Something for the policy to materialize, so that its run reaches the materialization's lock.
+            await timescale(db, readingsHypertable).insertMany([{ device: 'd', time: '2025-01-03T05:00:00Z', value: 7 }])
             const holder = await other.reserve()
             await holder`begin`
-            await holder.unsafe(`lock table ${mat?.name} in share update exclusive mode`)
-            // The policy's run registers its window, then waits for the materialization's lock.
+            await holder.unsafe(`lock table ${mat?.name} in share mode`)
+            // The policy's run registers its window, then waits to write the materialization (SHARE blocks its DELETE and INSERT).
             const policyRun = other`call run_job(${policy?.id as number}::int)`.then(() => 'done')
             await Bun.sleep(500)
             const ours = refreshContinuousAggregate(db, hourly, { from: day(0), to: day(40), force: true })
