@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { sql } from 'drizzle-orm'
 import { readMigrationFiles } from 'drizzle-orm/migrator'
@@ -84,7 +85,7 @@ export async function migrate(db: AnyPgDatabase, options: MigrateOptions = {}): 
 }
 
 function readTags(): string[] {
-  const journal = require(`${migrationsFolder}/meta/_journal.json`) as { entries: { tag: string }[] }
+  const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as { entries: { tag: string }[] }
   return journal.entries.map((entry) => entry.tag)
 }
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs'
 import { isAbsolute, resolve } from 'node:path'
-import { pathToFileURL } from 'node:url'
 import { ErrorCodes, MigrationError } from '../errors.ts'
+import { globFiles } from '../internal/glob-files.ts'
+import { importModule } from './import-module.ts'
 import { stateOf, type TimescaleState } from './timescale-state.ts'
 
 /** Where the declarations and the migrations are: drizzle-kit's `schema` and `out`. */
@@ -22,7 +23,7 @@ export async function readDrizzleConfig(configPath: string, cwd = process.cwd())
   const path = isAbsolute(configPath) ? configPath : resolve(cwd, configPath)
   if (!existsSync(path))
     throw new MigrationError(`no drizzle-kit config at ${path} (pass --config, or --schema and --out)`, ErrorCodes.MIGRATION)
-  const mod = (await import(pathToFileURL(path).href)) as { default?: { schema?: string | string[]; out?: string } }
+  const mod = (await importModule(path)) as { default?: { schema?: string | string[]; out?: string } }
   const config = mod.default ?? {}
   if (config.schema === undefined) throw new MigrationError(`${path} has no schema`, ErrorCodes.MIGRATION)
   return { schema: Array.isArray(config.schema) ? config.schema : [config.schema], out: config.out ?? 'drizzle' }
@@ -55,13 +56,13 @@ export async function loadDeclarations(schema: readonly string[], cwd = process.
 export async function importSchemaModules(schema: readonly string[], cwd = process.cwd()): Promise<unknown[]> {
   const files = new Set<string>()
   for (const pattern of schema) {
-    if (/[*?[{]/.test(pattern)) for (const f of new Bun.Glob(pattern).scanSync({ cwd, absolute: true })) files.add(f)
+    if (/[*?[{]/.test(pattern)) for (const f of globFiles(pattern, cwd)) files.add(f)
     else files.add(resolve(cwd, pattern))
   }
   const values: unknown[] = []
   for (const file of [...files].sort()) {
     if (!existsSync(file)) throw new MigrationError(`schema module ${file} does not exist`, ErrorCodes.MIGRATION)
-    values.push(...Object.values((await import(pathToFileURL(file).href)) as Record<string, unknown>))
+    values.push(...Object.values(await importModule(file)))
   }
   return values
 }
