@@ -13,8 +13,15 @@ import ts from 'typescript'
 
 const root = join(import.meta.dir, '..')
 const target = join(root, 'docs/API_REFERENCE.md')
-const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { name: string; exports: Record<string, string> }
-const entries = Object.entries(pkg.exports).filter(([, file]) => file.endsWith('.ts') && file.startsWith('./src/'))
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  name: string
+  exports: Record<string, string | { bun?: string }>
+}
+// Each subpath's sources: its `bun` condition (the build's entries are made from them).
+const entries = Object.entries(pkg.exports).flatMap(([subpath, target]) => {
+  const file = typeof target === 'string' ? target : target.bun
+  return file?.endsWith('.ts') && file.startsWith('./src/') ? [[subpath, file] as const] : []
+})
 
 const program = ts.createProgram(
   entries.map(([, file]) => join(root, file)),
