@@ -1,22 +1,26 @@
 import { createServer, type Server, type Socket } from 'node:net'
 import type { PGlite } from '@electric-sql/pglite'
+import { type ClientSession, inBatch, isIdle, newClientSession } from './client-session.ts'
+import { COPY_FROM_STDIN, MENTIONS_COPY_FROM_STDIN, NOT_ALONE, runCopyFromStdin } from './copy-from-stdin.ts'
+import { ownStatementNames } from './own-statement-names.ts'
 import {
   bindComplete,
   CANCEL_REQUEST,
-  commandComplete,
   concat,
   copyInResponse,
   cstring,
   errorResponse,
+  Frontend,
   type FrontendMessage,
   lastReadyStatus,
-  MessageFramer,
   noData,
   parseComplete,
+  queryMessage,
   readCString,
   readyForQuery,
   startupCode,
-  withBody,
+  syncMessage,
+  typeOf,
 } from './pg-messages.ts'
 
 /*
@@ -24,45 +28,42 @@ import {
  * any number of clients. pglite-socket 0.0.19 handed each TCP read to PGlite as if it held whole
  * messages, so a statement split across reads aborted the database (fixed upstream in
  * electric-sql/pglite #775 and #873, in releases for a newer PGlite than the TimescaleDB build);
- * this frames messages itself and:
+ * this frames messages itself (pg-messages.ts) and:
  * - hands PGlite one whole message at a time;
  * - lets one client hold the backend from its first message until it is idle again (its last
- *   ReadyForQuery says `I`, no extended-protocol batch open), queueing the others: a transaction
- *   is never interleaved with another client's statements;
- * - keeps each client's prepared statements apart (names prefixed per client, deallocated when it
+ *   ReadyForQuery says `I`, no extended-protocol batch open: client-session.ts), queueing the
+ *   others: a transaction is never interleaved with another client's statements;
+ * - keeps each client's prepared statements apart (own-statement-names.ts; deallocated when it
  *   leaves, an open transaction rolled back);
- * - answers `COPY ... FROM STDIN` itself (PGlite aborts on CopyData): it collects the data and
- *   runs the COPY from a Blob, PGlite's own way in;
+ * - answers `COPY ... FROM STDIN` itself (copy-from-stdin.ts: PGlite aborts on CopyData);
  * - answers the startup of every client from one startup of the backend, then sets
  *   `client_min_messages = notice` (the build starts sessions at debug3).
  * When PGlite aborts, `onAbort` is called once and every client is disconnected.
  */
 
-// A COPY ... FROM STDIN statement, after any comments; and the words anywhere in a text, which
-// PGlite must never receive (it exits on COPY FROM STDIN: the database would be gone).
-const COPY_FROM_STDIN = /^\s*(?:(?:--[^\n]*\n|\/\*[\s\S]*?\*\/)\s*)*copy\s[\s\S]*\sfrom\s+stdin\b[^;]*;?\s*$/i
-const MENTIONS_COPY_FROM_STDIN = /\bcopy\b[\s\S]*\bfrom\s+stdin\b/i
-const NOT_ALONE = errorResponse('0A000', 'serve runs COPY ... FROM STDIN only as a statement of its own')
 /** The frontend messages passed to PGlite (the COPY sub-protocol and Terminate are answered here). */
-const FORWARDED = new Set(['Q', 'P', 'B', 'D', 'E', 'S', 'H', 'C', 'F', 'p'])
-
-interface Client {
-  id: number
-  socket: Socket
-  framer: MessageFramer
-  queue: FrontendMessage[]
-  statements: Set<string>
-  status: 'I' | 'T' | 'E'
-  /** Extended-protocol messages sent since the last Sync. */
-  inBatch: boolean
-  /** A COPY FROM STDIN in progress (its SQL and data), `simple` when it came as a Query. */
-  copy?: { sql: string; chunks: Uint8Array[]; simple: boolean }
-  /** A COPY FROM STDIN parsed in the extended protocol, not executed yet. */
-  copyParsed?: string
-  /** After an error in the extended protocol: messages are skipped until Sync. */
-  skipToSync: boolean
-  closing: boolean
-}
+const FORWARDED = new Set<string>([
+  Frontend.Query,
+  Frontend.Parse,
+  Frontend.Bind,
+  Frontend.Describe,
+  Frontend.Execute,
+  Frontend.Sync,
+  Frontend.Flush,
+  Frontend.Close,
+  Frontend.FunctionCall,
+  Frontend.Password,
+])
+/** The messages of an extended-protocol batch (a Sync ends it). */
+const BATCH = new Set<string>([
+  Frontend.Parse,
+  Frontend.Bind,
+  Frontend.Describe,
+  Frontend.Close,
+  Frontend.Execute,
+  Frontend.Flush,
+  Frontend.FunctionCall,
+])
 
 /** What `serve` runs: the embedded database on a loopback port. */
 export interface EmbeddedServerOptions {
@@ -80,8 +81,8 @@ export class EmbeddedServer {
   readonly #options: EmbeddedServerOptions
   #server: Server | undefined
   #startupResponse: Uint8Array | undefined
-  #clients = new Set<Client>()
-  #owner: Client | undefined
+  #clients = new Set<ClientSession>()
+  #owner: ClientSession | undefined
   #running = false
   #nextId = 1
   #aborted = false
@@ -107,7 +108,7 @@ export class EmbeddedServer {
     view.setInt32(4, 196608) // protocol 3.0
     // PGlite returns a view of its output buffer, which the next call overwrites: keep a copy.
     this.#startupResponse = (await pglite.execProtocolRaw(startup)).slice()
-    await pglite.execProtocolRaw(query('SET client_min_messages = notice'))
+    await pglite.execProtocolRaw(queryMessage('SET client_min_messages = notice').bytes)
     const server = createServer((socket) => this.#accept(socket))
     this.#server = server
     await new Promise<void>((resolve, reject) => {
@@ -129,20 +130,9 @@ export class EmbeddedServer {
       socket.destroy()
       return
     }
-    const client: Client = {
-      id: this.#nextId++,
-      socket,
-      framer: new MessageFramer(),
-      queue: [],
-      statements: new Set(),
-      status: 'I',
-      inBatch: false,
-      skipToSync: false,
-      closing: false,
-    }
+    const client = newClientSession(this.#nextId++, socket)
     this.#clients.add(client)
-    const where = `${socket.remoteAddress}:${socket.remotePort}`
-    this.#options.log(`client ${client.id} connected from ${where}`)
+    this.#options.log(`client ${client.id} connected from ${socket.remoteAddress}:${socket.remotePort}`)
     socket.setNoDelay(true)
     socket.on('data', (chunk: Buffer) => {
       let messages: FrontendMessage[]
@@ -166,23 +156,22 @@ export class EmbeddedServer {
     })
   }
 
-  #startup(client: Client, message: FrontendMessage): void {
-    const code = startupCode(message)
-    if (code === CANCEL_REQUEST) client.socket.destroy()
+  #startup(client: ClientSession, message: FrontendMessage): void {
+    if (startupCode(message) === CANCEL_REQUEST) client.socket.destroy()
     else if (message.bytes.length === 8)
       client.socket.write('N') // SSLRequest, GSSENCRequest: no
     else client.socket.write(this.#startupResponse as Uint8Array)
   }
 
-  /** A client that left: its open transaction rolled back and its statements deallocated, in its turn. */
-  #leave(client: Client): void {
+  /** A client that left: its open batch synced, its transaction rolled back and its statements deallocated, in its turn. */
+  #leave(client: ClientSession): void {
     client.closing = true
     client.queue.length = 0
-    client.copy = undefined
-    client.copyParsed = undefined
-    if (client.inBatch) client.queue.push({ type: 0x53, bytes: withBody(0x53, new Uint8Array(0)) }) // Sync
-    if (client.status !== 'I') client.queue.push({ type: 0x51, bytes: query('ROLLBACK') })
-    for (const name of client.statements) client.queue.push({ type: 0x51, bytes: query(`DEALLOCATE "${name}"`) })
+    const open = inBatch(client)
+    if (client.phase.kind !== 'skip-to-sync') client.phase = { kind: open ? 'batch' : 'idle' }
+    if (open) client.queue.push(syncMessage())
+    if (client.transaction !== 'I') client.queue.push(queryMessage('ROLLBACK'))
+    for (const name of client.statements) client.queue.push(queryMessage(`DEALLOCATE "${name}"`))
     client.statements.clear()
     if (client.queue.length === 0) {
       this.#clients.delete(client)
@@ -191,6 +180,7 @@ export class EmbeddedServer {
     this.#schedule()
   }
 
+  /** Gives the backend to the next client with messages, and keeps it with one until that client is idle. */
   #schedule(): void {
     if (this.#running || this.#aborted) return
     if (!this.#owner) this.#owner = [...this.#clients].find((c) => c.queue.length > 0)
@@ -200,13 +190,12 @@ export class EmbeddedServer {
     void this.#drain(owner).finally(() => {
       this.#running = false
       if (owner.closing && owner.queue.length === 0) this.#clients.delete(owner)
-      const idle = owner.status === 'I' && !owner.inBatch && !owner.copy && !owner.copyParsed
-      if (this.#owner === owner && (idle || owner.closing)) this.#owner = undefined
+      if (this.#owner === owner && (isIdle(owner) || owner.closing)) this.#owner = undefined
       if (!this.#aborted) setImmediate(() => this.#schedule())
     })
   }
 
-  async #drain(client: Client): Promise<void> {
+  async #drain(client: ClientSession): Promise<void> {
     while (client.queue.length > 0 && !this.#aborted) {
       const message = client.queue.shift() as FrontendMessage
       try {
@@ -218,144 +207,112 @@ export class EmbeddedServer {
     }
   }
 
-  #send(client: Client, bytes: Uint8Array): void {
+  #send(client: ClientSession, bytes: Uint8Array): void {
     if (!client.closing && bytes.length > 0 && client.socket.writable) client.socket.write(bytes)
   }
 
-  async #handle(client: Client, message: FrontendMessage): Promise<void> {
-    const type = String.fromCharCode(message.type)
+  /** One message of the client that holds the backend, by its protocol phase. */
+  async #handle(client: ClientSession, message: FrontendMessage): Promise<void> {
+    const type = typeOf(message)
     const body = message.bytes.subarray(5)
-    if (type === 'X') {
+    if (type === Frontend.Terminate) {
       client.socket.end()
       return
     }
-    if (client.skipToSync) {
-      if (type !== 'S') return
-      client.skipToSync = false
+    const phase = client.phase
+    if (phase.kind === 'skip-to-sync') {
+      if (type !== Frontend.Sync) return
+      client.phase = { kind: 'batch' } // the Sync goes to the backend, which answers ReadyForQuery
     }
-    if (client.copy) return this.#copyMessage(client, type, body)
+    if (phase.kind === 'copy-in') return this.#copyData(client, phase, type, body)
     if (!FORWARDED.has(type)) {
       // PostgreSQL ends a session on a message it does not know; PGlite would exit.
       this.#send(client, errorResponse('08P01', `invalid frontend message type ${message.type}`))
       client.socket.destroy()
       return
     }
-    if (type === 'Q') {
+    if (type === Frontend.Query) {
       const text = readCString(body, 0).text
       if (COPY_FROM_STDIN.test(text)) {
-        client.copy = { sql: text, chunks: [], simple: true }
+        client.phase = { kind: 'copy-in', sql: text, chunks: [], simple: true }
         this.#send(client, copyInResponse())
         return
       }
       if (MENTIONS_COPY_FROM_STDIN.test(text)) {
         this.#send(client, NOT_ALONE)
-        this.#send(client, readyForQuery(client.status))
+        this.#send(client, readyForQuery(client.transaction))
         return
       }
     }
-    if ('PBDCEHF'.includes(type)) client.inBatch = true
-    if (client.copyParsed !== undefined && 'BDES'.includes(type)) return this.#parsedCopyMessage(client, type)
-    if (type === 'P') {
+    if (BATCH.has(type) && client.phase.kind === 'idle') client.phase = { kind: 'batch' }
+    if (phase.kind === 'copy-parsed' && 'BDES'.includes(type)) return this.#parsedCopy(client, phase.sql, type)
+    if (type === Frontend.Parse) {
       const name = readCString(body, 0)
       const text = readCString(body, name.end).text
       if (COPY_FROM_STDIN.test(text)) {
-        client.copyParsed = text
+        client.phase = { kind: 'copy-parsed', sql: text }
         this.#send(client, parseComplete())
         return
       }
       if (MENTIONS_COPY_FROM_STDIN.test(text)) {
         this.#send(client, NOT_ALONE)
-        client.skipToSync = true
+        client.phase = { kind: 'skip-to-sync' }
         return
       }
     }
-    const bytes = this.#renamed(client, message.type, body) ?? message.bytes
+    const bytes = ownStatementNames(client, message.type, body) ?? message.bytes
     // A copy: PGlite's answer is a view of its output buffer, reused by the next call, and a
     // socket may still hold it queued.
     const response = (await this.#options.pglite.execProtocolRaw(bytes)).slice()
     this.#send(client, response)
     const status = lastReadyStatus(response)
     if (status) {
-      client.status = status
-      client.inBatch = false
+      client.transaction = status
+      client.phase = { kind: 'idle' }
     }
   }
 
   /** Bind, Describe, Execute and Sync of a COPY FROM STDIN parsed in the extended protocol. */
-  #parsedCopyMessage(client: Client, type: string): void {
-    if (type === 'B') this.#send(client, bindComplete())
-    else if (type === 'D') this.#send(client, noData())
-    else if (type === 'E') {
-      client.copy = { sql: client.copyParsed as string, chunks: [], simple: false }
+  #parsedCopy(client: ClientSession, sql: string, type: string): void {
+    if (type === Frontend.Bind) this.#send(client, bindComplete())
+    else if (type === Frontend.Describe) this.#send(client, noData())
+    else if (type === Frontend.Execute) {
+      client.phase = { kind: 'copy-in', sql, chunks: [], simple: false }
       this.#send(client, copyInResponse())
-    } else if (type === 'S') {
-      client.copyParsed = undefined
-      client.inBatch = false
-      this.#send(client, readyForQuery(client.status))
+    } else if (type === Frontend.Sync) {
+      client.phase = { kind: 'idle' }
+      this.#send(client, readyForQuery(client.transaction))
     }
   }
 
-  async #copyMessage(client: Client, type: string, body: Uint8Array): Promise<void> {
-    const copy = client.copy as NonNullable<Client['copy']>
-    if (type === 'd') {
+  /** CopyData, CopyDone or CopyFail of a COPY FROM STDIN in progress. */
+  async #copyData(
+    client: ClientSession,
+    copy: { sql: string; chunks: Uint8Array[]; simple: boolean },
+    type: string,
+    body: Uint8Array,
+  ): Promise<void> {
+    if (type === Frontend.CopyData) {
       copy.chunks.push(body.slice())
       return
     }
-    if (type === 'H' || type === 'S') return // Flush and Sync during COPY are ignored, as the server does
-    client.copy = undefined
-    if (type === 'c') {
-      const sql = copy.sql.replace(/\sfrom\s+stdin\b/i, " FROM '/dev/blob'").replace(/;\s*$/, '')
-      try {
-        const result = await this.#options.pglite.query(sql, [], { blob: new Blob(copy.chunks as unknown as ArrayBuffer[]) })
-        this.#send(client, commandComplete(`COPY ${result.affectedRows ?? 0}`))
-      } catch (error) {
-        if (isAbort(error)) throw error
-        const e = error as { code?: string; message?: string }
-        this.#send(client, errorResponse(e.code ?? 'XX000', e.message ?? String(error)))
-        if (client.status === 'T') client.status = 'E'
-        if (!copy.simple) client.skipToSync = true
-      }
+    if (type === Frontend.Flush || type === Frontend.Sync) return // ignored during COPY, as the server does
+    let failed: boolean
+    if (type === Frontend.CopyDone) {
+      const result = await runCopyFromStdin(this.#options.pglite, copy.sql, copy.chunks)
+      this.#send(client, result.response)
+      failed = result.failed
     } else {
-      this.#send(
-        client,
-        errorResponse('57014', `COPY from stdin failed: ${type === 'f' ? readCString(body, 0).text : `unexpected message ${type}`}`),
-      )
-      if (client.status === 'T') client.status = 'E'
-      if (!copy.simple) client.skipToSync = true
+      const why = type === Frontend.CopyFail ? readCString(body, 0).text : `unexpected message ${type}`
+      this.#send(client, errorResponse('57014', `COPY from stdin failed: ${why}`))
+      failed = true
     }
-    // A simple-protocol COPY ends here; an extended one at the client's Sync (sent to the backend).
-    if (copy.simple) this.#send(client, readyForQuery(client.status))
-    client.copyParsed = undefined
-  }
-
-  /** The message with its prepared statement and portal names made this client's own, or `undefined` when it has none. */
-  #renamed(client: Client, type: number, body: Uint8Array): Uint8Array | undefined {
-    const own = (name: string) => (name === '' ? '' : `c${client.id}_${name}`)
-    const t = String.fromCharCode(type)
-    if (t === 'P') {
-      const name = readCString(body, 0)
-      if (name.text === '') return undefined
-      client.statements.add(own(name.text))
-      return withBody(type, concat([cstring(own(name.text)), body.subarray(name.end)]))
-    }
-    if (t === 'B') {
-      const portal = readCString(body, 0)
-      const statement = readCString(body, portal.end)
-      if (portal.text === '' && statement.text === '') return undefined
-      return withBody(type, concat([cstring(own(portal.text)), cstring(own(statement.text)), body.subarray(statement.end)]))
-    }
-    if (t === 'D' || t === 'C') {
-      const name = readCString(body, 1)
-      if (name.text === '') return undefined
-      if (t === 'C' && body[0] === 0x53) client.statements.delete(own(name.text))
-      return withBody(type, concat([body.subarray(0, 1), cstring(own(name.text)), body.subarray(name.end)]))
-    }
-    if (t === 'E') {
-      const portal = readCString(body, 0)
-      if (portal.text === '') return undefined
-      return withBody(type, concat([cstring(own(portal.text)), body.subarray(portal.end)]))
-    }
-    return undefined
+    if (failed && client.transaction === 'T') client.transaction = 'E'
+    if (copy.simple) {
+      // A simple-protocol COPY ends here; an extended one at the client's Sync (sent to the backend).
+      client.phase = { kind: 'idle' }
+      this.#send(client, readyForQuery(client.transaction))
+    } else client.phase = { kind: failed ? 'skip-to-sync' : 'batch' }
   }
 
   #abort(error: unknown): void {
@@ -365,18 +322,4 @@ export class EmbeddedServer {
     this.#server?.close()
     this.#options.onAbort(error)
   }
-}
-
-function query(text: string): Uint8Array {
-  return withBody(0x51, cstring(text))
-}
-
-/** A WASM abort of PGlite (the database is gone), as opposed to an SQL error. */
-function isAbort(error: unknown): boolean {
-  const name = (error as { name?: string } | null)?.name
-  return (
-    name === 'RuntimeError' ||
-    name === 'ExitStatus' ||
-    (error instanceof Error && /unreachable|abort|Program terminated/i.test(error.message))
-  )
 }

@@ -10,6 +10,43 @@ export interface FrontendMessage {
   bytes: Uint8Array
 }
 
+/**
+ * The frontend message types `serve` tells apart, by name: the type byte as a character. One
+ * place for them; the server compares `String.fromCharCode(message.type)` with these.
+ */
+export const Frontend = {
+  Query: 'Q',
+  Parse: 'P',
+  Bind: 'B',
+  Describe: 'D',
+  Execute: 'E',
+  Sync: 'S',
+  Flush: 'H',
+  Close: 'C',
+  FunctionCall: 'F',
+  Password: 'p',
+  Terminate: 'X',
+  CopyData: 'd',
+  CopyDone: 'c',
+  CopyFail: 'f',
+} as const
+
+/** One of {@link Frontend}. */
+export type FrontendType = (typeof Frontend)[keyof typeof Frontend]
+
+/** The type byte of a frontend message as its character (`Q`, `P`, ...). */
+export const typeOf = (message: FrontendMessage): string => String.fromCharCode(message.type)
+
+/** A frontend message built here: a simple Query, or a Sync. */
+export const queryMessage = (text: string): FrontendMessage => ({
+  type: Frontend.Query.charCodeAt(0),
+  bytes: withBody(Frontend.Query.charCodeAt(0), cstring(text)),
+})
+export const syncMessage = (): FrontendMessage => ({
+  type: Frontend.Sync.charCodeAt(0),
+  bytes: withBody(Frontend.Sync.charCodeAt(0), new Uint8Array(0)),
+})
+
 /** Codes of the untyped first packets. */
 export const SSL_REQUEST = 80877103
 export const GSSENC_REQUEST = 80877104
@@ -68,7 +105,10 @@ export function backendMessage(type: string, body: Uint8Array = new Uint8Array(0
 }
 
 /** `ReadyForQuery` with a transaction status: `I` idle, `T` in a transaction, `E` in a failed one. */
-export const readyForQuery = (status: 'I' | 'T' | 'E' = 'I') => backendMessage('Z', encoder.encode(status))
+export const readyForQuery = (status: TransactionStatus = 'I') => backendMessage('Z', encoder.encode(status))
+
+/** A session's transaction status as ReadyForQuery reports it: `I` idle, `T` in a transaction, `E` in a failed one. */
+export type TransactionStatus = 'I' | 'T' | 'E'
 
 /** `CommandComplete` with its tag (`COPY 3`). */
 export const commandComplete = (tag: string) => backendMessage('C', cstring(tag))
@@ -90,13 +130,13 @@ export const bindComplete = () => backendMessage('2')
 export const noData = () => backendMessage('n')
 
 /** The transaction status of the last `ReadyForQuery` in a backend response, or `undefined` without one. */
-export function lastReadyStatus(response: Uint8Array): 'I' | 'T' | 'E' | undefined {
-  let status: 'I' | 'T' | 'E' | undefined
+export function lastReadyStatus(response: Uint8Array): TransactionStatus | undefined {
+  let status: TransactionStatus | undefined
   let offset = 0
   const view = new DataView(response.buffer, response.byteOffset, response.byteLength)
   while (offset + 5 <= response.length) {
     const length = view.getInt32(offset + 1)
-    if (response[offset] === 0x5a /* Z */) status = String.fromCharCode(response[offset + 5] as number) as 'I' | 'T' | 'E'
+    if (response[offset] === 0x5a /* Z */) status = String.fromCharCode(response[offset + 5] as number) as TransactionStatus
     offset += 1 + length
   }
   return status
