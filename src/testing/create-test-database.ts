@@ -6,7 +6,8 @@ import * as schema from '../schema/index.ts'
 export interface TestDatabaseOptions {
   /**
    * Apply the package's migrations (default `true`). With `false` the database has the
-   * TimescaleDB extension and nothing else, for tests of your own migrations.
+   * TimescaleDB extension and nothing else, for tests of your own migrations (cloned from a
+   * template of its own).
    */
   migrate?: boolean
 }
@@ -17,10 +18,11 @@ export type TestDatabase = EmbeddedDatabase
 type Pglite = EmbeddedDatabase['pglite']
 
 /*
- * A migrated database is cloned from a template made once per process (the first call pays for
- * initdb and the migrations): a clone takes half the time of create + migrate (docs/performance.md).
+ * Every database is cloned from a template made once per process, one migrated and one with the
+ * extension only (the first call of each kind pays for initdb, the extension and the
+ * migrations): a clone takes a third to a half of the time of create + migrate (docs/performance.md).
  */
-let template: Promise<EmbeddedDatabase> | undefined
+const templates = new Map<boolean, Promise<EmbeddedDatabase>>()
 let cloning: Promise<unknown> = Promise.resolve()
 
 /**
@@ -29,8 +31,8 @@ let cloning: Promise<unknown> = Promise.resolve()
  * or one test file. Every call gives a database of its own: tests never see each other's rows.
  * Close it with `close()`, or let `await using` do it.
  *
- * Migrated databases are clones of a template built on the first call (about 1 s once, then about
- * 0.45 s per database). Background jobs do not run on a schedule: run a policy with
+ * Databases are clones of a template built on the first call of each kind (about 1 s once, then
+ * about 0.45 s per database). Background jobs do not run on a schedule: run a policy with
  * `CALL run_job(id)`.
  *
  * @example
@@ -57,11 +59,15 @@ let cloning: Promise<unknown> = Promise.resolve()
  * ```
  */
 export async function createTestDatabase(options: TestDatabaseOptions = {}): Promise<TestDatabase> {
-  if (options.migrate === false) return createEmbeddedDatabase({ migrate: false })
-  template ??= createEmbeddedDatabase().catch((error: unknown) => {
-    template = undefined
-    throw error
-  })
+  const migrate = options.migrate ?? true
+  let template = templates.get(migrate)
+  if (!template) {
+    template = createEmbeddedDatabase({ migrate }).catch((error: unknown) => {
+      templates.delete(migrate)
+      throw error
+    })
+    templates.set(migrate, template)
+  }
   const source = await template
   // One dump of the template at a time.
   const clone = cloning.then(() => source.pglite.clone() as Promise<Pglite>)

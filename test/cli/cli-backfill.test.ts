@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../src/internal/query-rows.ts'
-import { heavyOn } from '../support/heavy.ts'
+import { heavyOnce } from '../support/heavy.ts'
 import { hasTsl } from '../support/targets.ts'
 import { type CliTarget, openCliTarget, runCli, targets } from './cli-harness.ts'
 
@@ -33,8 +33,8 @@ function weatherCsv(): string {
 }
 
 for (const target of targets) {
-  // Heavy on the embedded database (bun run test:heavy): the engine's bounded transactions are proven there by test/repository/hypertable-handle.test.ts.
-  describe.if(heavyOn(target))(`an 8-year daily backfill by import on ${target.name}`, () => {
+  // Once a run, on the full-license server when there is one (heavyOnce): the engine's bounded transactions are proven on every target by test/repository/hypertable-handle.test.ts.
+  describe.if(heavyOnce(target, targets))(`an 8-year daily backfill by import on ${target.name}`, () => {
     let cli: CliTarget
     const folder = mkdtempSync(join(tmpdir(), 'dts-backfill-'))
     beforeAll(async () => {

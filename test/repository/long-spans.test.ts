@@ -19,7 +19,7 @@ import { ErrorCodes, QueryError } from '../../src/errors.ts'
 import { queryRows } from '../../src/internal/query-rows.ts'
 import { insertManyRecords } from '../../src/repository/index.ts'
 import type { TimeSeriesRecord } from '../../src/types.ts'
-import { heavyOn } from '../support/heavy.ts'
+import { heavyOnce } from '../support/heavy.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
 
 const LONG = process.env.DTS_LONG === '1'
@@ -44,8 +44,8 @@ function history(DAYS: number): TimeSeriesRecord[] {
 for (const target of targets) {
   const YEARS = LONG ? 10 : target.kind === 'native' && target.license === 'timescale' ? 3 : 2
   const DAYS = Math.round((Date.parse(`${2015 + YEARS}-01-01T00:00:00Z`) - START) / DAY)
-  // Heavy on the embedded database (bun run test:heavy): its small form is test/repository/hypertable-handle.test.ts's 2-year backfill.
-  describe.if(heavyOn(target))(`${YEARS} years in one insertManyRecords call on ${target.name}`, () => {
+  // Once a run, on the full-license server when there is one (heavyOnce); its small form is test/repository/hypertable-handle.test.ts's 2-year backfill.
+  describe.if(heavyOnce(target, targets))(`${YEARS} years in one insertManyRecords call on ${target.name}`, () => {
     let t: TestDatabase
     const rows = history(DAYS)
     beforeAll(async () => {
