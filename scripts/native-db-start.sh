@@ -317,6 +317,40 @@ ensure_tsl_build() {
   log "TimescaleDB $TSL_VERSION built and installed in $((SECONDS - t0)) s"
 }
 
+# TimescaleDB $OLD_TSL_VERSION beside $TSL_VERSION, for the in-place upgrade tests (issue 22;
+# DATABASES.md, "An older full-license release beside it"): the same recipe and patch. Its
+# `make install` would replace the loader (timescaledb.so) and the control file (the default
+# version) with its own: both are kept from $TSL_VERSION, so that the newest release stays the
+# loader and the default, as installing the newest last would. `CREATE EXTENSION timescaledb
+# VERSION '$OLD_TSL_VERSION'` then gives the older release; `ALTER EXTENSION timescaledb UPDATE`
+# takes it to $TSL_VERSION.
+OLD_TSL_VERSION=2.24.0
+OLD_TSL_SO="$DIR/usr/lib/postgresql/$PG_MAJOR/lib/timescaledb-tsl-$OLD_TSL_VERSION.so"
+ensure_old_tsl_build() {
+  [ -f "$OLD_TSL_SO" ] && grep -qx "timescaledb $OLD_TSL_VERSION" "$TSL_MARKER" && return 0
+  local source
+  source="$(realpath -m -- "$(dirname "$0")/../../shared/timescaledb/timescaledb-$OLD_TSL_VERSION.tar.gz")"
+  local patch_file="$(dirname "$source")/bgw-portal-drop.patch"
+  [ -f "$source" ] || die "the TimescaleDB $OLD_TSL_VERSION source is not at $source"
+  local t0=$SECONDS src_dir=/usr/src/timescaledb-$OLD_TSL_VERSION lib="$DIR/usr/lib/postgresql/$PG_MAJOR/lib"
+  local ext="$DIR/usr/share/postgresql/$PG_MAJOR/extension"
+  if running_port >/dev/null; then stop_cluster; fi
+  log "building TimescaleDB $OLD_TSL_VERSION (TSL) beside $TSL_VERSION, for the upgrade tests (about 2 minutes)"
+  cp "$lib/timescaledb.so" "$DIR/tmp/timescaledb.so.keep" && cp "$ext/timescaledb.control" "$DIR/tmp/timescaledb.control.keep"
+  rm -rf -- "${DIR:?}$src_dir" && mkdir -p "$DIR$src_dir"
+  tar -C "$DIR$src_dir" -xzf "$source" || die "could not unpack $source"
+  patch -d "$DIR$src_dir" -p1 <"$patch_file" >/dev/null || die "could not apply $patch_file to $OLD_TSL_VERSION"
+  inchroot sh -ec "cd $src_dir && ./bootstrap -DCMAKE_BUILD_TYPE=Release -DREGRESS_CHECKS=OFF -DTAP_CHECKS=OFF \
+      -DWARNINGS_AS_ERRORS=OFF -DUSE_TELEMETRY=OFF >/dev/null && cd build && make -j$(nproc) >/dev/null && make install >/dev/null" </dev/null \
+    || die "building TimescaleDB $OLD_TSL_VERSION failed (sources left in $DIR$src_dir)"
+  cp "$DIR/tmp/timescaledb.so.keep" "$lib/timescaledb.so" && cp "$DIR/tmp/timescaledb.control.keep" "$ext/timescaledb.control"
+  rm -f "$DIR/tmp/timescaledb.so.keep" "$DIR/tmp/timescaledb.control.keep"
+  [ -f "$OLD_TSL_SO" ] || die "the build finished but $OLD_TSL_SO is missing"
+  rm -rf -- "${DIR:?}$src_dir"
+  printf 'timescaledb %s\n' "$OLD_TSL_VERSION" >>"$TSL_MARKER"
+  log "TimescaleDB $OLD_TSL_VERSION built and installed in $((SECONDS - t0)) s"
+}
+
 # --- configuration -----------------------------------------------------------
 
 configure() {
@@ -408,7 +442,7 @@ flock -w 900 9 || die "timed out waiting for another native-db-start.sh/stop.sh 
 T_START=$SECONDS
 ensure_install
 ensure_mounts
-[ "$EDITION" = tsl ] && ensure_tsl_build
+[ "$EDITION" = tsl ] && ensure_tsl_build && ensure_old_tsl_build
 
 if port="$(running_port)"; then
   if [ -n "${TSDB_NATIVE_PORT:-}" ] && [ "$TSDB_NATIVE_PORT" != "$port" ]; then

@@ -19,7 +19,10 @@ const WRITERS = 4
 const BATCH = 500
 const MAX_BATCHES = 400
 const AFTER_FAULT = 3
-const CALL_CAP_MS = 30_000
+// No call may take longer than the client's own retry budget (8 retries of at most a 5 s connect
+// timeout and a 1 s backoff) and some: a restart slowed by a loaded machine is ridden out, not a
+// hang. 30 s was seen exceeded once in CI by a fast restart under the full suite's load.
+const CALL_CAP_MS = 60_000
 const SCENARIO_CAP_MS = 120_000
 
 describe.if(unavailable === undefined)('the server restarted or crashed under write load (own server instance)', () => {
