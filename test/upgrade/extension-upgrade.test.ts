@@ -113,8 +113,10 @@ describe.if(tsl !== undefined)(`TimescaleDB ${OLD} -> ${tsl?.version} in place, 
     const [version] = await before`select extversion from pg_extension where extname = 'timescaledb'`
     expect(version?.extversion).toBe(OLD)
     await before.end()
-    // The upgrade: the first statement of a fresh session.
-    const session = postgres(url, { max: 1, onnotice: () => {} })
+    // The upgrade: the first statement of a fresh session (postgres.js would otherwise read the
+    // array types first, which loads the old library: "cannot be updated after the old version
+    // has already been loaded").
+    const session = postgres(url, { max: 1, onnotice: () => {}, fetch_types: false })
     await session.unsafe('alter extension timescaledb update')
     await session.end()
     client = postgres(url, { max: 4, onnotice: () => {} })
@@ -183,7 +185,9 @@ describe.if(tsl !== undefined)(`TimescaleDB ${OLD} -> ${tsl?.version} in place, 
     await insertManyRecords(db, [{ entity_id: 'u-0', time: records[0]?.time as string, value: 99 }])
     expect((await getRecords(db, 'u-0', { from: '2025-01-01T00:00:00Z', to: '2025-01-01T00:00:01Z' }))[0]?.value).toBe(99)
     const run = await compressChunks(db, pricesHypertable, { olderThan: '2025-04-01T00:00:00Z' })
-    expect(run.chunks.length + run.unchanged).toBe(chunks.filter((c) => c.rangeEnd !== null && Date.parse(String(c.rangeEnd)) <= Date.parse('2025-04-01T00:00:00Z')).length)
+    expect(run.chunks.length + run.unchanged).toBe(
+      chunks.filter((c) => c.rangeEnd !== null && Date.parse(String(c.rangeEnd)) <= Date.parse('2025-04-01T00:00:00Z')).length,
+    )
     const refreshed = await refreshContinuousAggregate(db, daily, { from: '2025-01-01T00:00:00Z', to: '2025-02-01T00:00:00Z' })
     expect(refreshed.watermark).not.toBeNull()
     const [policy] = (await listJobs(db, { target: 'time_series_data' })).filter((j) => j.procName === 'policy_compression')
