@@ -10,6 +10,11 @@
 # psql runs inside the chroot, so host file paths (-f FILE, \i FILE) are not
 # visible to it: feed SQL files on stdin instead.
 #
+# TSDB_NATIVE_TOOL=pg_dump or pg_restore runs that client instead, with the same connection (its
+# files, -f FILE, are paths inside the chroot, e.g. /tmp/x.dump):
+#
+#   TSDB_NATIVE_TOOL=pg_dump scripts/native-db-psql.sh -Fc -d mydb -f /tmp/mydb.dump
+#
 # Environment: TSDB_NATIVE_EDITION (apache or tsl) and TSDB_NATIVE_DIR: see scripts/lib/native-db-dir.sh
 set -euo pipefail
 
@@ -19,6 +24,8 @@ CLUSTER=main
 die() { printf 'native-db: error: %s\n' "$*" >&2; exit 1; }
 
 [ "$(id -u)" = 0 ] || die "must run as root (needs chroot)"
+TOOL="${TSDB_NATIVE_TOOL:-psql}"
+case "$TOOL" in psql | pg_dump | pg_restore) ;; *) die "TSDB_NATIVE_TOOL must be psql, pg_dump or pg_restore, not '$TOOL'" ;; esac
 
 # shellcheck source=lib/native-db-dir.sh
 . "$(dirname "$0")/lib/native-db-dir.sh"
@@ -37,4 +44,4 @@ fi
 exec env -i PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
   HOME=/root LANG=C.UTF-8 LC_ALL=C.UTF-8 TERM="${TERM:-dumb}" ${COLUMNS:+COLUMNS="$COLUMNS"} \
   PGHOST=127.0.0.1 PGPORT="$port" PGUSER=postgres PGDATABASE=drizzle_timescale \
-  chroot "$DIR" psql "$@"
+  chroot "$DIR" "$TOOL" "$@"
