@@ -1,7 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm'
 import { invalid, isPlainObject, kindOf } from '../validation/invalid.ts'
 import { validateInterval } from '../validation/validate-interval.ts'
-import { validateTime } from '../validation/validate-time.ts'
+import { TIME_CASTS, timeValueSql } from './time-value-sql.ts'
 
 /**
  * Which chunks an operation takes, by where their time range ends or starts (TimescaleDB's
@@ -13,10 +13,6 @@ export interface ChunkWindow {
   olderThan?: Date | string | number
   newerThan?: Date | string | number
 }
-
-/** The time column types a bound is cast to (allow-listed: the cast is SQL text). */
-const TIME_TYPES = ['timestamp with time zone', 'timestamp without time zone', 'date', 'smallint', 'integer', 'bigint'] as const
-type TimeType = (typeof TIME_TYPES)[number]
 
 /** A checked window: the `show_chunks`/`drop_chunks` arguments for a time column of `type`. */
 export interface CheckedWindow {
@@ -37,22 +33,18 @@ export function checkChunkWindow(window: unknown, type: string): CheckedWindow {
     if (key !== 'olderThan' && key !== 'newerThan' && key !== 'onProgress')
       throw invalid(key, 'is not an option here (olderThan, newerThan)')
   }
-  if (!(TIME_TYPES as readonly string[]).includes(type))
-    throw invalid('table', `has a time column of type ${type}, which no window can bound`)
-  return { olderThan: bound(w.olderThan, 'olderThan', type as TimeType), newerThan: bound(w.newerThan, 'newerThan', type as TimeType) }
+  if (TIME_CASTS[type] === undefined) throw invalid('table', `has a time column of type ${type}, which no window can bound`)
+  return { olderThan: bound(w.olderThan, 'olderThan', type), newerThan: bound(w.newerThan, 'newerThan', type) }
 }
 
-function bound(value: unknown, field: string, type: TimeType): SQL | null {
+function bound(value: unknown, field: string, type: string): SQL | null {
   if (value === undefined || value === null) return null
   const integer = type === 'smallint' || type === 'integer' || type === 'bigint'
-  if (integer) {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalid(field, `must be an integer for a ${type} time column`)
-    return sql`${value}::${sql.raw(type)}`
+  if (!integer && typeof value === 'number') {
+    throw invalid(field, `must be an interval or an instant for a ${type} time column, not a number`)
   }
-  if (typeof value === 'number') throw invalid(field, `must be an interval or an instant for a ${type} time column, not a number`)
-  if (typeof value === 'string' && !/^\d{4}-\d\d-\d\d/.test(value.trim())) return sql`${validateInterval(value, field).text}::interval`
-  const instant = validateTime(value, field)
-  if (type === 'timestamp with time zone') return sql`${instant}::timestamptz`
-  const utc = sql`(${instant}::timestamptz at time zone 'UTC')`
-  return type === 'date' ? sql`${utc}::date` : utc
+  if (!integer && typeof value === 'string' && !/^\d{4}-\d\d-\d\d/.test(value.trim())) {
+    return sql`${validateInterval(value, field).text}::interval`
+  }
+  return timeValueSql(value, field, type)
 }

@@ -7,8 +7,8 @@ import { requireTimescaleLicense } from '../repository/require-timescale-license
 import { toTimescaleError } from '../to-timescale-error.ts'
 import { invalid, isPlainObject } from '../validation/invalid.ts'
 import { validateBoolean, validateInteger } from '../validation/validate-options.ts'
-import { validateTime } from '../validation/validate-time.ts'
 import { type RelationRef, relationName } from './relation-name.ts'
+import { TIME_CASTS, timeValueSql } from './time-value-sql.ts'
 
 /** What `refreshContinuousAggregate` takes. */
 export interface RefreshOptions {
@@ -113,31 +113,11 @@ export async function refreshContinuousAggregate(
   }
 }
 
-/** A window edge as the aggregate's time type takes it; `NULL` for an open end. */
+/** A window edge as the aggregate's time type takes it; `NULL` of that type for an open end. */
 function windowBound(value: unknown, field: string, type: string): SQL {
-  if (value === undefined || value === null) return sql`null::${sql.raw(castOf(type))}`
-  if (type === 'smallint' || type === 'integer' || type === 'bigint') {
-    if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalid(field, `must be an integer for a ${type} time column`)
-    return sql`${value}::${sql.raw(type)}`
-  }
-  const instant = validateTime(value, field)
-  if (type === 'timestamp with time zone') return sql`${instant}::timestamptz`
-  const utc = sql`(${instant}::timestamptz at time zone 'UTC')`
-  return type === 'date' ? sql`${utc}::date` : utc
-}
-
-const CASTS: Record<string, string> = {
-  'timestamp with time zone': 'timestamptz',
-  'timestamp without time zone': 'timestamp',
-  date: 'date',
-  smallint: 'smallint',
-  integer: 'integer',
-  bigint: 'bigint',
-}
-function castOf(type: string): string {
-  const cast = CASTS[type]
-  if (!cast) throw invalid('aggregate', `has a time column of type ${type}, which this refresh cannot bound`)
-  return cast
+  const cast = TIME_CASTS[type]
+  if (cast === undefined) throw invalid('aggregate', `has a time column of type ${type}, which this refresh cannot bound`)
+  return value === undefined || value === null ? sql`null::${sql.raw(cast)}` : timeValueSql(value, field, type)
 }
 
 /** The `options` jsonb of 2.28+; `null` for the server's defaults or before 2.28. */
