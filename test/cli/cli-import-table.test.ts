@@ -10,7 +10,8 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { sql } from 'drizzle-orm'
 import { queryRows } from '../../src/internal/query-rows.ts'
-import { EMPTY_STATE, type Hypertable, planMigration, renderMigration, STATEMENT_BREAKPOINT, stateOf } from '../../src/toolkit/index.ts'
+import type { Hypertable } from '../../src/toolkit/index.ts'
+import { applyDeclarations } from '../support/apply-declarations.ts'
 import { type CliTarget, openCliTarget, REPO, runCli, targets } from './cli-harness.ts'
 
 const SCHEMA = `
@@ -76,9 +77,7 @@ for (const target of targets) {
         await db.execute(sql`create extension if not exists timescaledb`)
         await db.execute(sql`create table import_prices (symbol text not null, time timestamptz not null, price double precision not null,
           volume bigint, halted boolean, tags jsonb, primary key (symbol, time))`)
-        for (const statement of renderMigration(planMigration(EMPTY_STATE, stateOf([stockPricesHypertable]))).split(STATEMENT_BREAKPOINT)) {
-          await db.execute(sql.raw(statement))
-        }
+        await applyDeclarations(db, [stockPricesHypertable])
       })
     }, 120_000)
     afterAll(() => cli.close())

@@ -14,7 +14,8 @@ import { setJobsScheduled } from '../../src/jobs/set-jobs-scheduled.ts'
 import { compressChunks, dropChunks, listChunks } from '../../src/operations/index.ts'
 import { timescale } from '../../src/repository/timescale.ts'
 import { toTimescaleError } from '../../src/to-timescale-error.ts'
-import { EMPTY_STATE, hypertable, planMigration, renderMigration, STATEMENT_BREAKPOINT, stateOf } from '../../src/toolkit/index.ts'
+import { hypertable } from '../../src/toolkit/index.ts'
+import { applyDeclarations } from '../support/apply-declarations.ts'
 import { heavyOn } from '../support/heavy.ts'
 import { targets } from '../support/targets.ts'
 
@@ -37,9 +38,7 @@ for (const target of targets.filter((t) => t.license === 'timescale' && t.kind =
       close = t.close
       await db.execute(sql`create extension if not exists timescaledb`)
       await db.execute(sql`create table many_chunks (series text not null, time timestamptz not null, value double precision not null)`)
-      for (const s of renderMigration(planMigration(EMPTY_STATE, stateOf([samplesHypertable]))).split(STATEMENT_BREAKPOINT)) {
-        await db.execute(sql.raw(s))
-      }
+      await applyDeclarations(db, [samplesHypertable])
       await setJobsScheduled(db, false)
       const rows = Array.from({ length: DAYS }, (_, d) => ({ series: 's', time: new Date(START + d * 86_400_000).toISOString(), value: d }))
       await timescale(db, samplesHypertable).insertMany(rows)

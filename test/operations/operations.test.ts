@@ -25,16 +25,8 @@ import {
   runJob,
 } from '../../src/operations/index.ts'
 import { timescale } from '../../src/repository/timescale.ts'
-import {
-  continuousAggregate,
-  EMPTY_STATE,
-  hypertable,
-  measure,
-  planMigration,
-  renderMigration,
-  STATEMENT_BREAKPOINT,
-  stateOf,
-} from '../../src/toolkit/index.ts'
+import { continuousAggregate, hypertable, measure } from '../../src/toolkit/index.ts'
+import { applyDeclarations } from '../support/apply-declarations.ts'
 import { targets } from '../support/targets.ts'
 
 const readings = pgTable(
@@ -93,9 +85,7 @@ for (const target of targets) {
       await db.execute(
         sql`create table ops_readings (device text not null, time timestamptz not null, value double precision not null, primary key (device, time))`,
       )
-      for (const s of renderMigration(planMigration(EMPTY_STATE, stateOf([readingsHypertable, hourly]))).split(STATEMENT_BREAKPOINT)) {
-        await db.execute(sql.raw(s))
-      }
+      await applyDeclarations(db, [readingsHypertable, hourly])
       // This test owns the chunks: the policies wait until it resumes them.
       await setJobsScheduled(db, false)
       await timescale(db, readingsHypertable).insertMany(rows)

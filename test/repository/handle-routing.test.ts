@@ -14,16 +14,8 @@ import { routedBuckets, routePlans } from '../../src/repository/aggregate-route.
 import { checkBucketQuery } from '../../src/repository/bucket-rows.ts'
 import { tableShape } from '../../src/repository/table-shape.ts'
 import { timescale } from '../../src/repository/timescale.ts'
-import {
-  continuousAggregate,
-  EMPTY_STATE,
-  hypertable,
-  measure,
-  planMigration,
-  renderMigration,
-  STATEMENT_BREAKPOINT,
-  stateOf,
-} from '../../src/toolkit/index.ts'
+import { continuousAggregate, hypertable, measure } from '../../src/toolkit/index.ts'
+import { applyDeclarations } from '../support/apply-declarations.ts'
 import { hasTsl, targets } from '../support/targets.ts'
 
 const prices = pgTable(
@@ -92,11 +84,7 @@ for (const target of targets.filter(hasTsl)) {
       await db.execute(
         sql`create table route_prices (symbol text not null, time timestamptz not null, price double precision not null, primary key (symbol, time))`,
       )
-      for (const statement of renderMigration(planMigration(EMPTY_STATE, stateOf([pricesHypertable, daily, monthly]))).split(
-        STATEMENT_BREAKPOINT,
-      )) {
-        await db.execute(sql.raw(statement))
-      }
+      await applyDeclarations(db, [pricesHypertable, daily, monthly])
       await timescale(db, pricesHypertable).insertMany(rows)
       await refresh('route_prices_daily')
       await refresh('route_prices_monthly')

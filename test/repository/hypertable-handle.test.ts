@@ -17,7 +17,8 @@ import { BatchError, ValidationError } from '../../src/errors.ts'
 import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
 import { queryRows } from '../../src/internal/query-rows.ts'
 import { timescale } from '../../src/repository/timescale.ts'
-import { EMPTY_STATE, hypertable, measure, planMigration, renderMigration, STATEMENT_BREAKPOINT, stateOf } from '../../src/toolkit/index.ts'
+import { hypertable, measure } from '../../src/toolkit/index.ts'
+import { applyDeclarations } from '../support/apply-declarations.ts'
 import { hasTsl, targets } from '../support/targets.ts'
 
 const stockPrices = pgTable(
@@ -102,8 +103,7 @@ for (const target of targets) {
       close = t.close
       await db.execute(sql`create extension if not exists timescaledb`)
       for (const statement of DDL) await db.execute(sql.raw(statement))
-      const plan = planMigration(EMPTY_STATE, stateOf([stockHypertable, deviceHypertable, logHypertable]))
-      for (const statement of renderMigration(plan).split(STATEMENT_BREAKPOINT)) await db.execute(sql.raw(statement))
+      await applyDeclarations(db, [stockHypertable, deviceHypertable, logHypertable])
     })
     afterAll(() => close())
 

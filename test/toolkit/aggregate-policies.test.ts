@@ -19,11 +19,10 @@ import {
   hypertable,
   measure,
   planMigration,
-  renderMigration,
-  STATEMENT_BREAKPOINT,
   stateOf,
   type TimescaleState,
 } from '../../src/toolkit/index.ts'
+import { applyDeclarations } from '../support/apply-declarations.ts'
 import { targets } from '../support/targets.ts'
 
 const meters = pgTable('agg_meters', {
@@ -72,9 +71,7 @@ for (const target of targets) {
   describe(`an aggregate's own columnstore and retention on ${target.name}`, () => {
     let db: AnyPgDatabase
     let close: () => Promise<void>
-    const apply = async (from: TimescaleState, to: TimescaleState) => {
-      for (const s of renderMigration(planMigration(from, to)).split(STATEMENT_BREAKPOINT)) await db.execute(sql.raw(s))
-    }
+    const apply = (from: TimescaleState, to: TimescaleState) => applyDeclarations(db, to, from)
     beforeAll(async () => {
       const t = await target.open({ migrate: false })
       db = t.db as AnyPgDatabase

@@ -8,16 +8,9 @@ import { sql } from 'drizzle-orm'
 import { doublePrecision, integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core'
 import { ValidationError } from '../../src/errors.ts'
 import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
-import {
-  checkDrift,
-  EMPTY_STATE,
-  hypertable,
-  planMigration,
-  renderMigration,
-  STATEMENT_BREAKPOINT,
-  stateOf,
-} from '../../src/toolkit/index.ts'
+import { checkDrift, hypertable, planMigration, stateOf } from '../../src/toolkit/index.ts'
 import { sqlText } from '../../src/toolkit/sql-text.ts'
+import { applyDeclarations } from '../support/apply-declarations.ts'
 import { targets } from '../support/targets.ts'
 
 const sites = pgTable('site_readings', {
@@ -75,9 +68,7 @@ for (const target of targets) {
       db = t.db as AnyPgDatabase
       close = t.close
       await db.execute(sql`create table site_readings (site int not null, sensor text not null, time timestamptz not null, v float8)`)
-      for (const statement of renderMigration(planMigration(EMPTY_STATE, stateOf([declared]))).split(STATEMENT_BREAKPOINT)) {
-        await db.execute(sql.raw(statement))
-      }
+      await applyDeclarations(db, [declared])
     })
     afterAll(() => close())
 

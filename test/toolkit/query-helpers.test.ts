@@ -9,21 +9,8 @@ import { and, asc, count, gte, lt, sql } from 'drizzle-orm'
 import { ValidationError } from '../../src/errors.ts'
 import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
 import { toTimescaleError } from '../../src/to-timescale-error.ts'
-import {
-  EMPTY_STATE,
-  first,
-  hypertable,
-  interpolate,
-  last,
-  latestPerKey,
-  locf,
-  planMigration,
-  renderMigration,
-  STATEMENT_BREAKPOINT,
-  stateOf,
-  timeBucket,
-  timeBucketGapfill,
-} from '../../src/toolkit/index.ts'
+import { first, hypertable, interpolate, last, latestPerKey, locf, timeBucket, timeBucketGapfill } from '../../src/toolkit/index.ts'
+import { applyDeclarations } from '../support/apply-declarations.ts'
 import { targets } from '../support/targets.ts'
 
 // The table without the fixture's policies: the data is dated 2024, and on a server whose
@@ -42,8 +29,7 @@ for (const target of targets) {
       close = t.close
       await db.execute(sql`create table device_readings (device_id text not null, time timestamptz not null,
         temperature double precision, battery integer not null, primary key (device_id, time))`)
-      const text = renderMigration(planMigration(EMPTY_STATE, stateOf([readingsHypertable])))
-      for (const statement of text.split(STATEMENT_BREAKPOINT)) await db.execute(sql.raw(statement))
+      await applyDeclarations(db, [readingsHypertable])
       // Every 20 minutes on 2024-03-30/31 (Europe/Berlin's DST switch: 2024-03-31 02:00 local), 3 devices;
       // device d2 has no rows from 10:00 to 14:00 UTC on the 30th.
       await db.execute(sql`insert into device_readings

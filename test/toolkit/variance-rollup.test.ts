@@ -14,19 +14,8 @@ import { routedBuckets, routePlans } from '../../src/repository/aggregate-route.
 import { checkBucketQuery } from '../../src/repository/bucket-rows.ts'
 import { tableShape } from '../../src/repository/table-shape.ts'
 import { timescale } from '../../src/repository/timescale.ts'
-import {
-  continuousAggregate,
-  EMPTY_STATE,
-  histogram,
-  hypertable,
-  measure,
-  percentileCont,
-  percentileDisc,
-  planMigration,
-  renderMigration,
-  STATEMENT_BREAKPOINT,
-  stateOf,
-} from '../../src/toolkit/index.ts'
+import { continuousAggregate, histogram, hypertable, measure, percentileCont, percentileDisc } from '../../src/toolkit/index.ts'
+import { applyDeclarations } from '../support/apply-declarations.ts'
 import { hasTsl, targets } from '../support/targets.ts'
 
 const samples = pgTable(
@@ -100,8 +89,7 @@ for (const target of targets.filter(hasTsl)) {
       await db.execute(
         sql`create table var_samples (series text not null, time timestamptz not null, x double precision not null, primary key (series, time))`,
       )
-      const migration = renderMigration(planMigration(EMPTY_STATE, stateOf([samplesHypertable, hourly, daily, monthly])))
-      for (const statement of migration.split(STATEMENT_BREAKPOINT)) await db.execute(sql.raw(statement))
+      await applyDeclarations(db, [samplesHypertable, hourly, daily, monthly])
       await timescale(db, samplesHypertable).insertMany(rows)
       for (const name of ['var_samples_hourly', 'var_samples_daily', 'var_samples_monthly']) {
         await db.execute(sql.raw(`call refresh_continuous_aggregate('${name}', null, null)`))

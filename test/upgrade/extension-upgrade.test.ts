@@ -25,18 +25,9 @@ import { getRecords, getTimeBuckets, insertManyRecords } from '../../src/reposit
 import { tableShape } from '../../src/repository/table-shape.ts'
 import { timescale } from '../../src/repository/timescale.ts'
 import { collectStatus, statusProblems } from '../../src/status/index.ts'
-import {
-  checkDrift,
-  continuousAggregate,
-  EMPTY_STATE,
-  hypertable,
-  measure,
-  planMigration,
-  renderMigration,
-  STATEMENT_BREAKPOINT,
-  stateOf,
-} from '../../src/toolkit/index.ts'
+import { checkDrift, continuousAggregate, hypertable, measure, stateOf } from '../../src/toolkit/index.ts'
 import { hourlyMetricsAggregate, timeSeriesHypertable } from '../../src/toolkit/package-declarations.ts'
+import { applyDeclarations } from '../support/apply-declarations.ts'
 import { targets, withDatabase } from '../support/targets.ts'
 
 const OLD = '2.24.0'
@@ -100,9 +91,7 @@ describe.if(tsl !== undefined)(`TimescaleDB ${OLD} -> ${tsl?.version} in place, 
     await oldDb.execute(
       sql`create table upgrade_prices (symbol text not null, time timestamptz not null, price double precision not null, primary key (symbol, time))`,
     )
-    for (const s of renderMigration(planMigration(EMPTY_STATE, stateOf([pricesHypertable, daily, monthly]))).split(STATEMENT_BREAKPOINT)) {
-      await oldDb.execute(sql.raw(s))
-    }
+    await applyDeclarations(oldDb, [pricesHypertable, daily, monthly])
     await timescale(oldDb, pricesHypertable).insertMany(priceRows)
     await insertManyRecords(oldDb, records)
     for (const aggregate of ['hourly_metrics', 'upgrade_prices_daily', 'upgrade_prices_monthly']) {
