@@ -18,6 +18,14 @@
 #   scripts/native-db-replica.sh url    print the URL of the running replica
 #                                       (exit 1 if it is not running)
 #   scripts/native-db-replica.sh drop   stop it and delete its cluster
+#   scripts/native-db-replica.sh crash-primary
+#                                       stop the primary as a power cut would
+#                                       (-m immediate: no checkpoint, no goodbye to
+#                                       the replica), leaving the replica running:
+#                                       the failover tests then promote it
+#                                       (SELECT pg_promote()). The next start of the
+#                                       primary recovers it; the promoted replica is
+#                                       cloned again by the next `start`.
 #
 # On success the last (and only) line on stdout of `start` is the URL:
 #   postgres://postgres:postgres@127.0.0.1:PORT/drizzle_timescale
@@ -48,9 +56,9 @@ die() { printf 'native-db-replica: error: %s\n' "$*" >&2; exit 1; }
 
 command="${1:-}"
 case "$command" in
-  start|stop|url|drop) ;;
+  start|stop|url|drop|crash-primary) ;;
   -h|--help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "$0" >&3; exit 0 ;;
-  *) die "usage: $0 start|stop|url|drop (try --help)" ;;
+  *) die "usage: $0 start|stop|url|drop|crash-primary (try --help)" ;;
 esac
 
 [ "$(id -u)" = 0 ] || die "must run as root (needs chroot)"
@@ -208,6 +216,27 @@ flock -w 300 9 || die "timed out waiting for the lock $DIR.lock"
 
 case "$command" in
   stop) stop_replica; rm -f "$URL_FILE"; exit 0 ;;
+  crash-primary)
+    pid_file="$DIR/var/lib/postgresql/$PG_MAJOR/$PRIMARY_CLUSTER/postmaster.pid"
+    running_port_of "$PRIMARY_CLUSTER" >/dev/null || die "no primary is running from $DIR"
+    pid="$(sed -n 1p "$pid_file")"
+    log "stopping the primary $PG_MAJOR/$PRIMARY_CLUSTER (pid $pid) with -m immediate"
+    inchroot pg_ctlcluster --skip-systemctl-redirect "$PG_MAJOR" "$PRIMARY_CLUSTER" stop -m immediate </dev/null \
+      || kill -QUIT "$pid" 2>/dev/null || true
+    for _ in $(seq 1 60); do
+      if [ ! -d "/proc/$pid" ]; then
+        # Failed over from, it is no primary of this standby any more: when it starts again it must
+        # not make every commit wait for a synchronous standby that is gone (ALTER SYSTEM's file).
+        auto="$DIR/var/lib/postgresql/$PG_MAJOR/$PRIMARY_CLUSTER/postgresql.auto.conf"
+        if grep -q '^synchronous_standby_names' "$auto" 2>/dev/null; then
+          sed -i '/^synchronous_standby_names/d' "$auto"
+          log "removed synchronous_standby_names from the stopped primary's postgresql.auto.conf"
+        fi
+        log "primary stopped"; exit 0
+      fi
+      sleep 0.25
+    done
+    die "postmaster $pid of the primary is still running" ;;
   drop)
     stop_replica
     rm -rf --one-file-system -- "$CONF_DIR" "$DATA_DIR"

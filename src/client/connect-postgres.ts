@@ -99,7 +99,11 @@ function poolFromUrl(url: unknown, config: ClientConfig, customPlans = true): Sq
   const query = forDriver.includes('?') ? forDriver.slice(forDriver.indexOf('?') + 1) : ''
   const setInUrl = new Set([...new URLSearchParams(query).keys()].map((key) => (key === 'sslmode' ? 'ssl' : key)))
   if (!customPlans) setInUrl.add('plan_cache_mode')
-  const options = { ...toPostgresOptions(config, setInUrl), ...(ssl !== undefined && config.ssl === undefined ? { ssl } : {}) }
+  const options = {
+    ...toPostgresOptions(config, setInUrl),
+    ...(ssl !== undefined && config.ssl === undefined ? { ssl } : {}),
+    ...primaryForReadWrite(query),
+  }
   try {
     const sql = postgres(forDriver, options)
     // postgres.js parses lazily in places; touch the parsed host and port now.
@@ -109,6 +113,21 @@ function poolFromUrl(url: unknown, config: ClientConfig, customPlans = true): Sq
     // No cause: the URL parser's message echoes the whole URL, password included.
     throw invalid('connectionString', 'is not a valid URL (expected postgres://user:password@host:port/database)')
   }
+}
+
+/**
+ * `target_session_attrs=read-write` (in the URL or PGTARGETSESSIONATTRS) becomes `primary` for
+ * postgres.js. On PostgreSQL 14+ a hot standby reports `default_transaction_read_only = off` at
+ * startup, and postgres.js decides `read-write` from that parameter alone (libpq also checks
+ * `in_hot_standby`), so a multi-host URL would connect to the standby and every write would fail
+ * with 25006 until the failover (postgres.js' author hit it: hapostgres/pg_auto_failover#970,
+ * and works around it with `primary`). `primary` rejects exactly the hot standbys; what it does
+ * not reject is a primary with `default_transaction_read_only = on`, which nobody fails over to.
+ * Measured in test/replicas/failover.test.ts.
+ */
+function primaryForReadWrite(query: string): { target_session_attrs?: 'primary' } {
+  const asked = new URLSearchParams(query).get('target_session_attrs') ?? process.env.PGTARGETSESSIONATTRS
+  return asked === 'read-write' ? { target_session_attrs: 'primary' } : {}
 }
 
 function poolFromConfig(config: ConnectionConfig, options: ClientConfig, customPlans = true): Sql {

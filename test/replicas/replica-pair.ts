@@ -1,7 +1,9 @@
 /*
- * A primary and a streaming replica of their own for the replica tests: native-db-start.sh and
- * native-db-replica.sh on a directory and ports that are not the shared native server's. The
- * install in that directory (about a minute and 700 MB the first time) is reused by later runs.
+ * A primary and a streaming replica of their own for the replica and failover tests:
+ * native-db-start.sh and native-db-replica.sh on a directory and ports that are not the shared
+ * native server's. The install in that directory (copied from the shared install the first time:
+ * about a minute, 700 MB for the Apache edition, 2.5 GB for the full-license one with its builds)
+ * is reused by later runs.
  */
 import { homedir } from 'node:os'
 import { dirname, join } from 'node:path'
@@ -13,14 +15,30 @@ export interface ReplicaPair {
   stopReplica(): Promise<void>
   /** Starts it again; resolves once it streams from the primary. */
   startReplica(): Promise<string>
+  /** Stops the primary as a power cut would (`-m immediate`), leaving the replica running. */
+  crashPrimary(): Promise<void>
   /** Stops both servers. */
   stop(): Promise<void>
 }
 
+/** Which pair: the Apache edition (the default) or the full-license build, in a directory of its own. */
+export interface ReplicaPairOptions {
+  edition?: 'apache' | 'tsl'
+  /**
+   * Runs on the primary before the replica is cloned from it (what `ALTER SYSTEM` sets there is
+   * copied into the clone: `synchronous_standby_names` must not be).
+   */
+  beforeClone?: (primaryUrl: string) => Promise<void>
+}
+
 const root = join(import.meta.dir, '../..')
-const dir = process.env.TSDB_REPLICA_TEST_DIR ?? join(homedir(), '.cache/drizzle-timescale/replica-pair')
-/** Ports tried for the pair's primary, away from the shared server's 55432+. */
-const FIRST_PORT = 55700
+const cache = join(homedir(), '.cache/drizzle-timescale')
+const dirs = {
+  apache: process.env.TSDB_REPLICA_TEST_DIR ?? join(cache, 'replica-pair'),
+  tsl: process.env.TSDB_FAILOVER_TEST_DIR ?? join(cache, 'failover-tsl'),
+}
+/** Ports tried for the pair's primary, away from the shared servers' 55432+ and 55442+. */
+const FIRST_PORT = { apache: 55700, tsl: 55800 }
 
 /** Why the pair cannot run here, or `undefined` when it can. */
 export function replicaPairUnavailable(): string | undefined {
@@ -28,14 +46,17 @@ export function replicaPairUnavailable(): string | undefined {
   if (process.platform !== 'linux') return `needs Linux (this is ${process.platform})`
   if (process.getuid?.() !== 0) return 'needs root (debootstrap, mount, chroot)'
   if (!process.env.TIMESCALEDB_URL?.trim() && process.env.TSDB_REPLICA_TESTS !== '1') {
-    return `runs with the native tests (TIMESCALEDB_URL set) or with TSDB_REPLICA_TESTS=1: the first run installs PostgreSQL into ${dir}`
+    return `runs with the native tests (TIMESCALEDB_URL set) or with TSDB_REPLICA_TESTS=1: the first run installs PostgreSQL into ${dirs.apache}`
   }
   return undefined
 }
 
-async function script(name: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+async function script(edition: 'apache' | 'tsl', name: string, args: string[], env: Record<string, string> = {}): Promise<string> {
+  // The full-license pair is copied from the shared full-license install (its builds included),
+  // not built again.
+  const template = edition === 'tsl' ? { TSDB_NATIVE_TEMPLATE: process.env.TSDB_NATIVE_TSL_DIR ?? join(cache, 'native-tsl') } : {}
   const child = Bun.spawn(['bash', join(root, 'scripts', name), ...args], {
-    env: { ...process.env, TSDB_NATIVE_DIR: dir, ...env },
+    env: { ...process.env, TSDB_NATIVE_DIR: dirs[edition], TSDB_NATIVE_EDITION: edition, ...template, ...env },
     stdout: 'pipe',
     stderr: 'pipe',
   })
@@ -54,20 +75,22 @@ async function portFree(port: number): Promise<boolean> {
   }
 }
 
-async function startPrimary(): Promise<string> {
-  const running = await script('native-db-start.sh', ['--print-url']).catch(() => undefined)
-  if (running) return script('native-db-start.sh', [], { TSDB_NATIVE_PORT: new URL(running).port })
-  for (let port = FIRST_PORT; port < FIRST_PORT + 100; port += 2) {
-    if ((await portFree(port)) && (await portFree(port + 1))) return script('native-db-start.sh', [], { TSDB_NATIVE_PORT: String(port) })
+async function startPrimary(edition: 'apache' | 'tsl'): Promise<string> {
+  const running = await script(edition, 'native-db-start.sh', ['--print-url']).catch(() => undefined)
+  if (running) return script(edition, 'native-db-start.sh', [], { TSDB_NATIVE_PORT: new URL(running).port })
+  const first = FIRST_PORT[edition]
+  for (let port = first; port < first + 100; port += 2) {
+    if ((await portFree(port)) && (await portFree(port + 1)))
+      return script(edition, 'native-db-start.sh', [], { TSDB_NATIVE_PORT: String(port) })
   }
-  throw new Error(`no free port pair from ${FIRST_PORT}`)
+  throw new Error(`no free port pair from ${first}`)
 }
 
 /**
  * Holds `${dir}.tests.lock` until `release()` (or until this process exits: the holder reads our
  * stdin and ends at EOF), so that two test runs on one machine never stop each other's pair.
  */
-async function lockPair(): Promise<() => Promise<void>> {
+async function lockPair(dir: string): Promise<() => Promise<void>> {
   const holder = Bun.spawn(['flock', '-w', '240', `${dir}.tests.lock`, 'sh', '-c', 'echo locked; exec cat >/dev/null'], {
     stdin: 'pipe',
     stdout: 'pipe',
@@ -84,14 +107,17 @@ async function lockPair(): Promise<() => Promise<void>> {
 }
 
 /** Starts (installing on first use) the pair's primary, then its replica. */
-export async function startReplicaPair(): Promise<ReplicaPair> {
+export async function startReplicaPair(options: ReplicaPairOptions = {}): Promise<ReplicaPair> {
+  const edition = options.edition ?? 'apache'
+  const dir = dirs[edition]
   await Bun.$`mkdir -p ${dirname(dir)}`.quiet()
-  const unlock = await lockPair()
+  const unlock = await lockPair(dir)
   let primaryUrl: string
   let replicaUrl: string
-  const startReplica = () => script('native-db-replica.sh', ['start'])
+  const startReplica = () => script(edition, 'native-db-replica.sh', ['start'])
   try {
-    primaryUrl = await startPrimary()
+    primaryUrl = await startPrimary(edition)
+    await options.beforeClone?.(primaryUrl)
     replicaUrl = await startReplica()
   } catch (error) {
     await unlock()
@@ -101,12 +127,15 @@ export async function startReplicaPair(): Promise<ReplicaPair> {
     primaryUrl,
     replicaUrl,
     stopReplica: async () => {
-      await script('native-db-replica.sh', ['stop'])
+      await script(edition, 'native-db-replica.sh', ['stop'])
     },
     startReplica,
+    crashPrimary: async () => {
+      await script(edition, 'native-db-replica.sh', ['crash-primary'])
+    },
     stop: async () => {
       try {
-        await script('native-db-stop.sh', [])
+        await script(edition, 'native-db-stop.sh', [])
       } finally {
         await unlock()
       }
