@@ -36,6 +36,9 @@
 #   TSDB_NATIVE_DIR    chroot of the primary (default ~/.cache/drizzle-timescale/native)
 #   TSDB_REPLICA_PORT  TCP port of the replica (default: the port it had, else
 #                      the primary's port + 1, else the next free loopback port)
+#   TSDB_REPLICA_UPSTREAM_PORT  the port the replica streams from (default: the
+#                      primary's): a proxy in front of the primary, e.g. the failover
+#                      test's link with a delay (the clone itself still reads the primary)
 #
 # Needs root (chroot).
 set -euo pipefail
@@ -167,7 +170,7 @@ EOF
   # pg_basebackup -R put primary_conninfo here; point it at the primary's current port.
   { grep -v '^primary_conninfo' "$auto" || true
     printf "primary_conninfo = 'host=127.0.0.1 port=%s user=%s password=%s application_name=%s'\n" \
-      "$primary_port" "$DB_USER" "$DB_PASSWORD" "$APP_NAME"
+      "${TSDB_REPLICA_UPSTREAM_PORT:-$primary_port}" "$DB_USER" "$DB_PASSWORD" "$APP_NAME"
   } >"$auto.tmp"
   chown --reference="$auto" "$auto.tmp"; chmod --reference="$auto" "$auto.tmp"
   mv -f "$auto.tmp" "$auto"

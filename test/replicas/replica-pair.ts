@@ -26,9 +26,10 @@ export interface ReplicaPairOptions {
   edition?: 'apache' | 'tsl'
   /**
    * Runs on the primary before the replica is cloned from it (what `ALTER SYSTEM` sets there is
-   * copied into the clone: `synchronous_standby_names` must not be).
+   * copied into the clone: `synchronous_standby_names` must not be). What it returns is added to
+   * the environment of native-db-replica.sh (e.g. `TSDB_REPLICA_UPSTREAM_PORT`).
    */
-  beforeClone?: (primaryUrl: string) => Promise<void>
+  beforeClone?: (primaryUrl: string) => Promise<Record<string, string> | undefined>
 }
 
 const root = join(import.meta.dir, '../..')
@@ -114,10 +115,11 @@ export async function startReplicaPair(options: ReplicaPairOptions = {}): Promis
   const unlock = await lockPair(dir)
   let primaryUrl: string
   let replicaUrl: string
-  const startReplica = () => script(edition, 'native-db-replica.sh', ['start'])
+  let replicaEnv: Record<string, string> = {}
+  const startReplica = () => script(edition, 'native-db-replica.sh', ['start'], replicaEnv)
   try {
     primaryUrl = await startPrimary(edition)
-    await options.beforeClone?.(primaryUrl)
+    replicaEnv = (await options.beforeClone?.(primaryUrl)) ?? {}
     replicaUrl = await startReplica()
   } catch (error) {
     await unlock()

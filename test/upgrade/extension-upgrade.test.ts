@@ -67,7 +67,7 @@ const tsl = targets.find((t) => t.kind === 'native' && t.license === 'timescale'
 describe.if(tsl !== undefined)(`TimescaleDB ${OLD} -> ${tsl?.version} in place, under the package`, () => {
   const name = `dts_upgrade_${createId().slice(0, 10)}`
   const adminUrl = tsl?.url as string
-  const url = withDatabase(adminUrl, name)
+  const url = tsl ? withDatabase(adminUrl, name) : ''
   let client: postgres.Sql
   let db: AnyPgDatabase
   let available = false
