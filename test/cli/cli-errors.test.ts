@@ -87,8 +87,6 @@ describe('runtime errors: exit 1, one line, no stack, no password', () => {
   test('a CSV file with an unknown column', async () => {
     const file = join(folder, 'bad-header.csv')
     writeFileSync(file, 'entity_id,time,value,valu2\n')
-    const run = await runCli(['import', file], cliEnv({ DATABASE_URL: `postgres://u:p@127.0.0.1:${closedPort()}/m` }))
-    expectOneLine(run, 1, /could not connect/)
     const embedded = await runCli(['import', file, '--data-dir', join(folder, 'db')])
     expect(embedded.code).toBe(1)
     expect(embedded.stderr.trimEnd().split('\n').at(-1)).toBe(

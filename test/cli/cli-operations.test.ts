@@ -18,8 +18,7 @@ for (const target of targets.filter((t) => t.kind === 'native')) {
     let t: CliTarget
     const cli = (...argv: string[]) => runCli([...argv, ...t.args], t.env)
     beforeAll(async () => {
-      t = await openCliTarget(target)
-      expect((await cli('migrate')).code).toBe(0)
+      t = await openCliTarget(target, { migrated: true })
       expect((await cli('jobs', 'pause', 'all')).code).toBe(0)
       // Ten days of 2025, one row an hour for two entities: ten daily time slots of chunks.
       await t.withDb((db) =>

@@ -54,8 +54,7 @@ if (weatherTarget && heavyOn(weatherTarget)) {
   describe(`weather.csv imported with one --map line on ${weatherTarget.name}`, () => {
     let cli: CliTarget
     beforeAll(async () => {
-      cli = await openCliTarget(weatherTarget)
-      expect((await runCli(['migrate', ...cli.args], cli.env)).code).toBe(0)
+      cli = await openCliTarget(weatherTarget, { migrated: true })
     })
     afterAll(() => cli.close())
 
@@ -130,9 +129,8 @@ if (weatherTarget && heavyOn(weatherTarget)) {
 describe('a small mapped file on every target: a constant entity, epoch milliseconds, every other column as metadata', () => {
   for (const target of targets) {
     test(target.name, async () => {
-      const cli = await openCliTarget(target)
+      const cli = await openCliTarget(target, { migrated: true })
       try {
-        expect((await runCli(['migrate', ...cli.args], cli.env)).code).toBe(0)
         const file = join(cli.dataDir ? join(cli.dataDir, '..') : REPO, `meter-${process.pid}-${target.kind}.csv`)
         writeFileSync(file, 'ts,kwh,phase,site\n1704067200000,1.5,a,north\n1704067260000,2.25,b,north\nnot-a-time,3,c,north\n')
         try {

@@ -13,6 +13,7 @@ import { ClientFactory, type TimescaleClient } from '../../src/client/index.ts'
 import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
 import { setJobsScheduled } from '../../src/jobs/set-jobs-scheduled.ts'
 import { csvOf, digestOf, makeRecords, type PlainRecord, tableDigest } from '../reliability/support.ts'
+import { heavyOn } from '../support/heavy.ts'
 import { hasTsl, type TestDatabase } from '../support/targets.ts'
 import { type CliTarget, openCliTarget, runCli, targets } from './cli-harness.ts'
 
@@ -23,16 +24,22 @@ const DAY = 86_400_000
 // full-license server's scheduler may run its policies before the test pauses them.
 const START = Math.floor((Date.now() - 300 * DAY) / DAY) * DAY
 
-/** Daily rows of 10 entities over 60 days (about 240 chunks) and per-minute rows of 20 entities over a day. */
-function base(salt: number): PlainRecord[] {
-  const daily = makeRecords('ow-d', 600, { entities: 10, salt }).map((r, i) => ({
+/**
+ * Daily rows of 10 entities over 60 days (about 240 chunks) and per-minute rows of 20 entities over a
+ * day; `small` (the embedded database without the heavy sizes): 20 days (about 80 chunks, still
+ * several transactions) and 6 hours.
+ */
+function base(salt: number, small: boolean): PlainRecord[] {
+  const daily = makeRecords('ow-d', small ? 200 : 600, { entities: 10, salt }).map((r, i) => ({
     ...r,
     time: `${new Date(START + Math.floor(i / 10) * DAY).toISOString().slice(0, 19)}.000000Z`,
   }))
-  const minutes = makeRecords('ow-m', 28_800, { entities: 20, salt, start: new Date(START + 30 * DAY).toISOString() }).map((r, i) => ({
-    ...r,
-    time: `${new Date(START + 30 * DAY + Math.floor(i / 20) * 60_000).toISOString().slice(0, 19)}.000000Z`,
-  }))
+  const minutes = makeRecords('ow-m', small ? 7_200 : 28_800, { entities: 20, salt, start: new Date(START + 30 * DAY).toISOString() }).map(
+    (r, i) => ({
+      ...r,
+      time: `${new Date(START + 30 * DAY + Math.floor(i / 20) * 60_000).toISOString().slice(0, 19)}.000000Z`,
+    }),
+  )
   return [...daily, ...minutes]
 }
 
@@ -42,7 +49,7 @@ for (const target of targets) {
     let api: TestDatabase
     let client: TimescaleClient<AnyPgDatabase>
     const folder = mkdtempSync(join(tmpdir(), 'dts-one-path-'))
-    const first = base(0)
+    const first = base(0, !heavyOn(target))
     // Every third stored key with new values, new keys between them, and a key given twice (the last wins).
     const second = [
       ...first.filter((_, i) => i % 3 === 0).map((r) => ({ ...r, value: r.value + 0.5, metadata: { n: -1 } })),
@@ -51,9 +58,7 @@ for (const target of targets) {
       { ...(first[5] as PlainRecord), value: 2 },
     ]
     beforeAll(async () => {
-      cli = await openCliTarget(target)
-      const migrated = await runCli(['migrate', ...cli.args], cli.env)
-      expect(migrated.code).toBe(0)
+      cli = await openCliTarget(target, { migrated: true })
       await cli.withDb((db) => setJobsScheduled(db, false))
       api = await target.open()
       client = (await ClientFactory.fromDrizzle(api.db)) as unknown as TimescaleClient<AnyPgDatabase>
@@ -78,7 +83,7 @@ for (const target of targets) {
       expect(viaApi).toEqual(digestOf(expected))
     }
 
-    test('a span of about 240 chunks, new keys', async () => {
+    test(`a span of about ${heavyOn(target) ? 240 : 80} chunks, new keys`, async () => {
       await importFile('first.csv', first)
       const result = await client.insertManyRecords(first)
       expect(result.transactions).toBeGreaterThan(1)
