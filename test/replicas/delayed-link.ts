@@ -31,15 +31,15 @@ export async function delayedLink(upstreamPort: number, delayMs: number): Promis
     primary.on('close', () => setTimeout(() => standby.destroy(), delayMs))
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const cutAll = () => {
+    cut = true
+    for (const s of sockets) s.destroy()
+  }
   return {
     port: (server.address() as net.AddressInfo).port,
-    cut() {
-      cut = true
-      for (const s of sockets) s.destroy()
-    },
+    cut: cutAll,
     stop() {
-      cut = true
-      for (const s of sockets) s.destroy()
+      cutAll()
       return new Promise<void>((resolve) => server.close(() => resolve()))
     },
   }

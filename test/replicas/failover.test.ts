@@ -32,8 +32,9 @@ import { hourlyMetricsQuery } from '../../src/repository/hourly-metrics-route.ts
 import { getTimeBuckets, insertManyRecords } from '../../src/repository/index.ts'
 import { checkDrift, stateOf } from '../../src/toolkit/index.ts'
 import { hourlyMetricsAggregate, timeSeriesHypertable } from '../../src/toolkit/package-declarations.ts'
-import type { TimeBucketResult, TimeSeriesRecord } from '../../src/types.ts'
+import type { TimeBucketOptions, TimeBucketResult, TimeRange, TimeSeriesRecord } from '../../src/types.ts'
 import { validateInterval, validateRange, validateTimeBucketOptions } from '../../src/validation/index.ts'
+import { pollUntilDefined } from '../support/poll-until-defined.ts'
 import { targets, withDatabase } from '../support/targets.ts'
 import { type DelayedLink, delayedLink } from './delayed-link.ts'
 import { type ReplicaPair, replicaPairUnavailable, startReplicaPair } from './replica-pair.ts'
@@ -81,29 +82,17 @@ async function digest(db: AnyPgDatabase): Promise<{ n: number; digest: string }>
   return row as { n: number; digest: string }
 }
 
+/** The bucket read every phase compares: one entity's hourly maxima over the history. */
+const BUCKETS: [string, string, TimeRange, TimeBucketOptions] = ['h-b', '1 hour', HISTORY, { aggregateFunction: 'max' }]
+
+/** {@link BUCKETS} as `getTimeBuckets` validates it, to ask whether it is answered from `hourly_metrics`. */
 function bucketRequest() {
-  return {
-    entityId: 'h-b',
-    width: validateInterval('1 hour'),
-    range: validateRange(HISTORY),
-    options: validateTimeBucketOptions({ aggregateFunction: 'max' }),
-  }
+  const [entityId, width, range, options] = BUCKETS
+  return { entityId, width: validateInterval(width), range: validateRange(range), options: validateTimeBucketOptions(options) }
 }
 
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, capMs = 20_000): Promise<T> {
-  const deadline = Date.now() + capMs
-  let last: unknown
-  for (;;) {
-    try {
-      const value = await probe()
-      if (value !== undefined) return value
-    } catch (error) {
-      last = error
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${capMs} ms${last ? ` (last error: ${last})` : ''}`)
-    await Bun.sleep(50)
-  }
-}
+/** Waits of the failover runs: a promotion and a sync standby take longer than the replica tests' 15 s on a busy machine. */
+const eventually = <T>(what: string, probe: () => Promise<T | undefined>) => pollUntilDefined(what, probe, 20_000)
 
 /** One failover: pair, database, history, writers, crash, promotion, the count. */
 async function failover(mode: 'sync' | 'async', pairs: ReplicaPair[], linkDelayMs = 0): Promise<Outcome> {
@@ -168,7 +157,7 @@ async function failover(mode: 'sync' | 'async', pairs: ReplicaPair[], linkDelayM
     const standbyPort = new URL(standbyUrl).port
     const multiHost = `postgres://postgres:postgres@127.0.0.1:${primaryPort},127.0.0.1:${standbyPort}/${database}?target_session_attrs=read-write`
     const digestBefore = await digest(drizzle(standby) as AnyPgDatabase)
-    const bucketsBefore = await getTimeBuckets(drizzle(standby) as AnyPgDatabase, 'h-b', '1 hour', HISTORY, { aggregateFunction: 'max' })
+    const bucketsBefore = await getTimeBuckets(drizzle(standby) as AnyPgDatabase, ...BUCKETS)
 
     if (mode === 'async') await readReplicaRouting(pair, multiHost, standbyUrl, bucketsBefore)
 
@@ -262,7 +251,7 @@ async function failover(mode: 'sync' | 'async', pairs: ReplicaPair[], linkDelayM
     // The promoted server as a restored physical backup: the history, the aggregate, the jobs.
     expect(await digest(promotedDb)).toEqual(digestBefore)
     expect(await hourlyMetricsQuery(promotedDb, bucketRequest())).toBeDefined()
-    expect(await getTimeBuckets(promotedDb, 'h-b', '1 hour', HISTORY, { aggregateFunction: 'max' })).toEqual(bucketsBefore)
+    expect(await getTimeBuckets(promotedDb, ...BUCKETS)).toEqual(bucketsBefore)
     const chunks = await listChunks(promotedDb, timeSeriesHypertable)
     expect(chunks.some((c) => c.compressed)).toBe(true)
     await writer.insertManyRecords([{ entity_id: 'h-a', time: new Date(HISTORY_START), value: -1 }])
@@ -303,17 +292,17 @@ async function readReplicaRouting(pair: ReplicaPair, primaryUrl: string, standby
     expect(reader.routeFor('getTimeBuckets').role).toBe('replica')
     expect(await hourlyMetricsQuery(drizzle(standby) as AnyPgDatabase, bucketRequest())).toBeDefined()
     const before = (await reader.healthCheck()).nodes?.[1]?.reads ?? 0
-    expect(await reader.getTimeBuckets('h-b', '1 hour', HISTORY, { aggregateFunction: 'max' })).toEqual(expected)
+    expect(await reader.getTimeBuckets(...BUCKETS)).toEqual(expected)
     expect((await reader.healthCheck()).nodes?.[1]?.reads).toBeGreaterThan(before)
   } finally {
     await standby.end()
   }
   await pair.stopReplica()
-  expect(await reader.getTimeBuckets('h-b', '1 hour', HISTORY, { aggregateFunction: 'max' })).toEqual(expected)
+  expect(await reader.getTimeBuckets(...BUCKETS)).toEqual(expected)
   await eventually('reads moved to the primary', async () => (reader.routeFor('getTimeBuckets').role === 'primary' ? true : undefined))
   await pair.startReplica()
   await eventually('reads back on the standby', async () => (reader.routeFor('getTimeBuckets').role === 'replica' ? true : undefined))
-  expect(await reader.getTimeBuckets('h-b', '1 hour', HISTORY, { aggregateFunction: 'max' })).toEqual(expected)
+  expect(await reader.getTimeBuckets(...BUCKETS)).toEqual(expected)
 }
 
 describe.if(unavailable === undefined)('failover of a full-license primary to its promoted standby', () => {

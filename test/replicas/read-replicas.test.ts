@@ -8,6 +8,8 @@ import { migrate } from '../../src/migrate.ts'
 import { timeSeriesData } from '../../src/schema/index.ts'
 import type { TimeSeriesRecord } from '../../src/types.ts'
 import { tcpProxy } from '../client/tcp-proxy.ts'
+import { pollUntilDefined as eventually } from '../support/poll-until-defined.ts'
+import { withDatabase } from '../support/targets.ts'
 import { type ReplicaPair, replicaPairUnavailable, startReplicaPair } from './replica-pair.ts'
 
 const unavailable = replicaPairUnavailable()
@@ -20,28 +22,6 @@ const TEST_TIMEOUT_MS = 30_000
 
 const readings = (entityId: string, count: number): TimeSeriesRecord[] =>
   Array.from({ length: count }, (_, i) => ({ entity_id: entityId, time: new Date(Date.UTC(2024, 0, 15) + i * 1000), value: i }))
-
-function withDatabase(url: string, database: string): string {
-  const u = new URL(url)
-  u.pathname = `/${database}`
-  return u.href
-}
-
-/** Polls `probe` until it returns something other than `undefined`, for at most `capMs`. */
-async function eventually<T>(what: string, probe: () => Promise<T | undefined>, capMs = 15_000): Promise<T> {
-  const deadline = Date.now() + capMs
-  let last: unknown
-  for (;;) {
-    try {
-      const value = await probe()
-      if (value !== undefined) return value
-    } catch (error) {
-      last = error
-    }
-    if (Date.now() > deadline) throw new Error(`${what}: not within ${capMs} ms${last ? ` (last error: ${last})` : ''}`)
-    await Bun.sleep(50)
-  }
-}
 
 describe.if(unavailable === undefined)('read replicas on a real primary + streaming replica', () => {
   let pair: ReplicaPair
