@@ -97,12 +97,13 @@ function poolFromUrl(url: unknown, config: ClientConfig, customPlans = true): Sq
   }
   const { url: forDriver, ssl } = sslFromUrl(url.trim())
   const query = forDriver.includes('?') ? forDriver.slice(forDriver.indexOf('?') + 1) : ''
-  const setInUrl = new Set([...new URLSearchParams(query).keys()].map((key) => (key === 'sslmode' ? 'ssl' : key)))
+  const params = new URLSearchParams(query)
+  const setInUrl = new Set([...params.keys()].map((key) => (key === 'sslmode' ? 'ssl' : key)))
   if (!customPlans) setInUrl.add('plan_cache_mode')
   const options = {
     ...toPostgresOptions(config, setInUrl),
     ...(ssl !== undefined && config.ssl === undefined ? { ssl } : {}),
-    ...primaryForReadWrite(query),
+    ...primaryForReadWrite(params),
   }
   try {
     const sql = postgres(forDriver, options)
@@ -125,8 +126,8 @@ function poolFromUrl(url: unknown, config: ClientConfig, customPlans = true): Sq
  * not reject is a primary with `default_transaction_read_only = on`, which nobody fails over to.
  * Measured in test/replicas/failover.test.ts.
  */
-function primaryForReadWrite(query: string): { target_session_attrs?: 'primary' } {
-  const asked = new URLSearchParams(query).get('target_session_attrs') ?? process.env.PGTARGETSESSIONATTRS
+function primaryForReadWrite(params: URLSearchParams): { target_session_attrs?: 'primary' } {
+  const asked = params.get('target_session_attrs') ?? process.env.PGTARGETSESSIONATTRS
   return asked === 'read-write' ? { target_session_attrs: 'primary' } : {}
 }
 
