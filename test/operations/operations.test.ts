@@ -27,6 +27,7 @@ import {
 import { timescale } from '../../src/repository/timescale.ts'
 import { continuousAggregate, hypertable, measure } from '../../src/toolkit/index.ts'
 import { applyDeclarations } from '../support/apply-declarations.ts'
+import { pollUntilDefined } from '../support/poll-until-defined.ts'
 import { targets } from '../support/targets.ts'
 
 const readings = pgTable(
@@ -157,6 +158,50 @@ for (const target of targets) {
         )
         expect(await digest()).toEqual(before)
       })
+
+      if (target.kind === 'native') {
+        test('a chunk a policy compresses between the listing and its turn is counted unchanged, not a failure', async () => {
+          // What the compression policy running at the same time does: compressChunks listed the
+          // chunk uncompressed; the policy took it first; TimescaleDB raised 42710 "already
+          // compressed" for it even with if_not_columnstore (it reads the flag before waiting for the
+          // chunk's lock). Staged with locks, not timing: the first session holds ours at the second
+          // chunk while the second session compresses the third, uncommitted, so ours reads the third
+          // uncompressed and waits for it.
+          const before = await digest()
+          const window = { newerThan: day(10), olderThan: day(20) }
+          const listed = (await listChunks(db, readingsHypertable, window)).map((c) => c.chunk)
+          expect(listed).toHaveLength(10)
+          const [, second, third] = listed as [string, string, string]
+          const sessions = postgres(url as string, { max: 3, onnotice: () => {} })
+          const waitingOn = (chunk: string) =>
+            pollUntilDefined(`compressChunks waiting for ${chunk}`, async () => {
+              const [row] = await sessions`select count(*)::int as n from pg_locks where relation = ${chunk}::regclass and not granted`
+              return (row?.n ?? 0) > 0 ? true : undefined
+            })
+          try {
+            const gate = await sessions.reserve()
+            const policy = await sessions.reserve()
+            await gate`begin`
+            await gate.unsafe(`lock table ${second} in row share mode`)
+            const ours = compressChunks(db, readingsHypertable, window)
+            await waitingOn(second)
+            await policy`begin`
+            await policy`select compress_chunk(${third}::regclass)`
+            await gate`commit`
+            await waitingOn(third)
+            await policy`commit`
+            gate.release()
+            policy.release()
+            const run = await ours
+            expect(run.chunks).toEqual(listed.filter((c) => c !== third))
+            expect(run.unchanged).toBe(1)
+          } finally {
+            await sessions.end({ timeout: 5 })
+          }
+          expect((await listChunks(db, readingsHypertable, window)).every((c) => c.compressed)).toBe(true)
+          expect(await digest()).toEqual(before)
+        })
+      }
 
       test('jobs: listed by target, paused, resumed, rescheduled, run now', async () => {
         const [compression] = await listJobs(db, { target: readingsHypertable })
