@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { closedPort } from '../client/closed-port.ts'
-import { type CliRun, cliEnv, runCli } from './cli-harness.ts'
+import { type CliRun, cliEnv, runCli, runCliProcess } from './cli-harness.ts'
 
 // Each file sets it: the preload's setDefaultTimeout reaches only the first test file of a run (Bun 1.4.5).
 setDefaultTimeout(60_000)
@@ -96,9 +96,9 @@ describe('runtime errors: exit 1, one line, no stack, no password', () => {
   test('an embedded database held by another live process', async () => {
     const dir = join(folder, 'locked-db')
     expect((await runCli(['migrate', '--data-dir', dir])).code).toBe(0)
-    // Pretend this test process holds it.
+    // Pretend this test process holds it (so the CLI runs as a process of its own).
     writeFileSync(join(dir, 'drizzle-timescale.lock'), JSON.stringify({ pid: process.pid, command: 'serve' }))
-    expectOneLine(await runCli(['status', '--data-dir', dir]), 1, /is in use by 'drizzle-timescale serve' \(pid \d+\)/)
+    expectOneLine(await runCliProcess(['status', '--data-dir', dir]), 1, /is in use by 'drizzle-timescale serve' \(pid \d+\)/)
     // A lock left by a dead process is taken over.
     writeFileSync(join(dir, 'drizzle-timescale.lock'), JSON.stringify({ pid: 2 ** 22 + 12345, command: 'serve' }))
     const run = await runCli(['status', '--data-dir', dir, '--json'])

@@ -1,13 +1,20 @@
 /*
- * Runs the CLI as a user would, as a subprocess (`bun src/cli/main.ts ...`), against a target of
- * its own: an embedded data directory in a fresh temporary folder, or a fresh database on the
- * native server (TIMESCALEDB_URL) passed as DATABASE_URL.
+ * Runs the CLI against a target of its own: an embedded data directory in a fresh temporary
+ * folder, or a fresh database on the native server (TIMESCALEDB_URL) passed as DATABASE_URL.
+ *
+ * `runCli` runs it in this process (src/cli/run-cli.ts, what src/cli/main.ts calls, with its output
+ * captured): a subprocess costs 0.6 s of Bun start and module loading per run, and the CLI suites
+ * run it about 80 times. What only a process shows stays a process: `runCliProcess` (and `runCli`
+ * itself for a run in another directory, with an environment other than DATABASE_URL, or of
+ * `generate`/`check`, which import schema modules that this process would have cached), and the
+ * tests of signals, stdin and `serve` spawn their own.
  */
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { drizzle } from 'drizzle-orm/postgres-js'
 import postgres from 'postgres'
+import { runCli as runCliInProcess } from '../../src/cli/run-cli.ts'
 import { createEmbeddedDatabase } from '../../src/embedded/index.ts'
 import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
 import { type TestTarget, targets } from '../support/targets.ts'
@@ -28,10 +35,35 @@ export function cliEnv(extra: Record<string, string> = {}): Record<string, strin
   return { ...env, NO_COLOR: '1', ...extra }
 }
 
-/** Runs `drizzle-timescale <argv>` and waits for it. */
-export async function runCli(argv: string[], env: Record<string, string> = cliEnv(), cwd = REPO): Promise<CliRun> {
+/** Runs `drizzle-timescale <argv>` as a process (`bun src/cli/main.ts`) and waits for it. */
+export async function runCliProcess(argv: string[], env: Record<string, string> = cliEnv(), cwd = REPO): Promise<CliRun> {
   const child = Bun.spawn(['bun', MAIN, ...argv], { cwd, env, stdout: 'pipe', stderr: 'pipe', stdin: 'ignore' })
   const [stdout, stderr, code] = await Promise.all([new Response(child.stdout).text(), new Response(child.stderr).text(), child.exited])
+  return { code, stdout, stderr }
+}
+
+/** Variables the in-process CLI reads from its context; any other one differing from ours needs a process. */
+const CONTEXT_ONLY = new Set(['DATABASE_URL', 'NO_COLOR'])
+
+function needsProcess(argv: string[], env: Record<string, string>, cwd: string): boolean {
+  if (resolve(cwd) !== process.cwd()) return true
+  if (argv[0] === 'generate' || argv[0] === 'check' || argv[0] === 'serve' || argv.includes('-')) return true
+  const ours = process.env as Record<string, string | undefined>
+  const keys = new Set([...Object.keys(env), ...Object.keys(ours)])
+  return [...keys].some((k) => !CONTEXT_ONLY.has(k) && env[k] !== ours[k])
+}
+
+/** Runs `drizzle-timescale <argv>` in this process when that is the same run (see above), else as a process. */
+export async function runCli(argv: string[], env: Record<string, string> = cliEnv(), cwd = REPO): Promise<CliRun> {
+  if (needsProcess(argv, env, cwd)) return runCliProcess(argv, env, cwd)
+  let stdout = ''
+  let stderr = ''
+  const code = await runCliInProcess(argv, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+    env,
+    signal: new AbortController().signal,
+  })
   return { code, stdout, stderr }
 }
 
