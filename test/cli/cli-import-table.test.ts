@@ -72,7 +72,7 @@ for (const target of targets) {
   describe(`import --table on ${target.name}`, () => {
     let cli: CliTarget
     beforeAll(async () => {
-      cli = await openCliTarget(target)
+      cli = await openCliTarget(target, { migrated: true })
       await cli.withDb(async (db) => {
         await db.execute(sql`create extension if not exists timescaledb`)
         await db.execute(sql`create table import_prices (symbol text not null, time timestamptz not null, price double precision not null,

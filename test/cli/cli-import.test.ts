@@ -164,7 +164,7 @@ for (const target of targets) {
 test('import reads standard input with --format', async () => {
   const target = targets[0]
   if (!target) throw new Error('no target')
-  const t = await openCliTarget(target)
+  const t = await openCliTarget(target, { migrated: true })
   try {
     const child = Bun.spawn(['bun', join(import.meta.dir, '../../src/cli/main.ts'), 'import', '-', '--format', 'ndjson', ...t.args], {
       env: t.env,
@@ -184,7 +184,7 @@ const script = Bun.which('script')
 test.if(script !== null)('on a terminal, import draws a progress bar in place and prints rejected rows on lines of their own', async () => {
   const target = targets[0]
   if (!target) throw new Error('no target')
-  const t = await openCliTarget(target)
+  const t = await openCliTarget(target, { migrated: true })
   const folder = mkdtempSync(join(tmpdir(), 'dts-tty-'))
   try {
     const file = join(folder, 'data.csv')

@@ -7,7 +7,7 @@ import postgres from 'postgres'
 import { LOCK_FILE } from '../../src/cli/data-dir-lock.ts'
 import { createEmbeddedDatabase } from '../../src/embedded/index.ts'
 import { queryRows } from '../../src/internal/query-rows.ts'
-import { cliEnv, MAIN, REPO, runCli } from './cli-harness.ts'
+import { cliEnv, copyMigratedDataDir, MAIN, REPO, runCli } from './cli-harness.ts'
 
 // Each file sets it: the preload's setDefaultTimeout reaches only the first test file of a run (Bun 1.4.5).
 setDefaultTimeout(60_000)
@@ -46,9 +46,11 @@ function collect(stream: ReadableStream<Uint8Array>) {
 describe('serve (embedded only)', () => {
   let folder: string
   let dataDir: string
-  beforeAll(() => {
+  // Each serves a copy of a migrated data directory (cli-migrate-status proves the first use).
+  beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), 'dts-serve-'))
     dataDir = join(folder, 'tsdb')
+    for (const dir of [dataDir, join(folder, 'local'), join(folder, 'busy-port')]) await copyMigratedDataDir(dir)
   })
   afterAll(() => rmSync(folder, { recursive: true, force: true }))
 
@@ -161,6 +163,7 @@ describe('serve (embedded only)', () => {
 test('SIGINT stops a long seed at a batch boundary: exit 130, one line, the database closed and unlocked', async () => {
   const folder = mkdtempSync(join(tmpdir(), 'dts-interrupt-'))
   const dataDir = join(folder, 'tsdb')
+  await copyMigratedDataDir(dataDir)
   try {
     const child = Bun.spawn(['bun', MAIN, 'seed', '--days', '365', '--interval', '10 seconds', '--data-dir', dataDir], {
       cwd: REPO,

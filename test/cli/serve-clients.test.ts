@@ -17,7 +17,7 @@ import postgres from 'postgres'
 import { EmbeddedServer } from '../../src/cli/serve/embedded-server.ts'
 import { cstring, withBody } from '../../src/cli/serve/pg-messages.ts'
 import { createEmbeddedDatabase } from '../../src/embedded/index.ts'
-import { cliEnv, MAIN, REPO } from './cli-harness.ts'
+import { cliEnv, copyMigratedDataDir, MAIN, REPO } from './cli-harness.ts'
 
 const CHROOT = join(process.env.HOME ?? '/root', '.cache/drizzle-timescale/native')
 const hasPsql = existsSync(join(CHROOT, 'usr/bin/psql'))
@@ -41,6 +41,7 @@ describe('serve with many clients at once', () => {
   let stderr = ''
   beforeAll(async () => {
     folder = mkdtempSync(join(tmpdir(), 'dts-serve-clients-'))
+    await copyMigratedDataDir(join(folder, 'tsdb'))
     child = Bun.spawn(['bun', MAIN, 'serve', '--port', '0', '--data-dir', join(folder, 'tsdb')], {
       cwd: REPO,
       env: cliEnv(),
