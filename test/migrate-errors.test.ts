@@ -9,7 +9,7 @@ import { targets } from './support/targets.ts'
 
 describe('migrate on a PostgreSQL without TimescaleDB', () => {
   test('fails with TIMESCALEDB_MISSING, says how to install it, and applies nothing', async () => {
-    const pglite = await openPglite(undefined, false)
+    const pglite = await openPglite({ timescaledb: false })
     try {
       const db = drizzle(pglite)
       const error = await migrate(db).catch((e: unknown) => e)

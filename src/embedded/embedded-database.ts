@@ -49,7 +49,7 @@ export interface EmbeddedDatabase extends AsyncDisposable {
  * ```
  */
 export async function createEmbeddedDatabase(options: EmbeddedDatabaseOptions = {}): Promise<EmbeddedDatabase> {
-  const pglite = await openPglite(options.dataDir)
+  const pglite = await openPglite({ dataDir: options.dataDir })
   try {
     // A reopened data directory has the extension in its catalog, so CREATE EXTENSION does
     // nothing and TimescaleDB's library stays unloaded: inserts into a hypertable then fail
@@ -67,17 +67,19 @@ export async function createEmbeddedDatabase(options: EmbeddedDatabaseOptions = 
 }
 
 /**
- * Opens the PGlite build; without TimescaleDB when `withTimescaledb` is false (a plain PostgreSQL,
- * used by the tests of the "no TimescaleDB" migration error).
+ * Opens the PGlite build: in `dataDir`, or in memory (from the `loadDataDir` dump when given);
+ * without TimescaleDB when `timescaledb` is false (a plain PostgreSQL, used by the tests of the
+ * "no TimescaleDB" migration error).
  * @internal
  */
-export async function openPglite(dataDir?: string, withTimescaledb = true): Promise<PGlite> {
+export async function openPglite(options: { dataDir?: string; loadDataDir?: Blob; timescaledb?: boolean } = {}): Promise<PGlite> {
   const needs = 'the embedded database'
   const { PGlite } = await loadOptional('@electric-sql/pglite', needs, () => import('@electric-sql/pglite'))
   const { timescaledb } = await loadOptional('@electric-sql/pglite', needs, () => import('@electric-sql/pglite/timescaledb'))
   return PGlite.create({
-    ...(dataDir === undefined ? {} : { dataDir }),
-    ...(withTimescaledb ? { extensions: { timescaledb } } : {}),
+    ...(options.dataDir === undefined ? {} : { dataDir: options.dataDir }),
+    ...(options.loadDataDir === undefined ? {} : { loadDataDir: options.loadDataDir }),
+    ...(options.timescaledb === false ? {} : { extensions: { timescaledb } }),
   })
 }
 

@@ -1,4 +1,4 @@
-import { pgliteDrizzle } from '../embedded/embedded-database.ts'
+import { openPglite, pgliteDrizzle } from '../embedded/embedded-database.ts'
 import { createEmbeddedDatabase, type EmbeddedDatabase, type EmbeddedDrizzle } from '../embedded/index.ts'
 import * as schema from '../schema/index.ts'
 
@@ -15,15 +15,14 @@ export interface TestDatabaseOptions {
 /** A database of one test: the Drizzle database, the PGlite instance, and `close()`. */
 export type TestDatabase = EmbeddedDatabase
 
-type Pglite = EmbeddedDatabase['pglite']
-
 /*
- * Every database is cloned from a template made once per process, one migrated and one with the
- * extension only (the first call of each kind pays for initdb, the extension and the
- * migrations): a clone takes a third to a half of the time of create + migrate (docs/performance.md).
+ * Every database is loaded from a dump of a template made once per process, one migrated and one
+ * with the extension only (the first call of each kind pays for initdb, the extension, the
+ * migrations and the dump): a database takes a third to a half of the time of create + migrate
+ * (docs/performance.md). The dump is kept (30 MB), so each database skips dumping the template
+ * again, as `pglite.clone()` would (0.3 s each).
  */
-const templates = new Map<boolean, Promise<EmbeddedDatabase>>()
-let cloning: Promise<unknown> = Promise.resolve()
+const templates = new Map<boolean, Promise<Blob>>()
 
 /**
  * A fresh, migrated, in-memory TimescaleDB (PostgreSQL 17 in WASM with the Timescale license:
@@ -62,17 +61,13 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   const migrate = options.migrate ?? true
   let template = templates.get(migrate)
   if (!template) {
-    template = createEmbeddedDatabase({ migrate }).catch((error: unknown) => {
+    template = dumpTemplate(migrate).catch((error: unknown) => {
       templates.delete(migrate)
       throw error
     })
     templates.set(migrate, template)
   }
-  const source = await template
-  // One dump of the template at a time.
-  const clone = cloning.then(() => source.pglite.clone() as Promise<Pglite>)
-  cloning = clone.catch(() => {})
-  const pglite = await clone
+  const pglite = await openPglite({ loadDataDir: await template })
   try {
     // A copied data directory does not load TimescaleDB's library by itself: without it,
     // inserts into a hypertable fail with "invalid INSERT on the root table of hypertable".
@@ -85,4 +80,13 @@ export async function createTestDatabase(options: TestDatabaseOptions = {}): Pro
   let closing: Promise<void> | undefined
   const close = () => (closing ??= pglite.closed ? Promise.resolve() : pglite.close())
   return { db, pglite, close, [Symbol.asyncDispose]: close }
+}
+
+async function dumpTemplate(migrate: boolean): Promise<Blob> {
+  const template = await createEmbeddedDatabase({ migrate })
+  try {
+    return await template.pglite.dumpDataDir('none')
+  } finally {
+    await template.close()
+  }
 }
