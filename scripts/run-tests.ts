@@ -11,4 +11,4 @@
 const onServers = Boolean(process.env.TIMESCALEDB_URL?.trim())
 const args = ['test', '--timeout', '60000', ...(onServers ? [] : ['--parallel=2', '--no-isolate']), ...process.argv.slice(2)]
 const child = Bun.spawn(['bun', ...args], { stdin: 'inherit', stdout: 'inherit', stderr: 'inherit' })
-process.exit(await child.exited)
+child.exited.then((code) => process.exit(code))
