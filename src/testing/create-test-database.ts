@@ -6,7 +6,7 @@ import * as schema from '../schema/index.ts'
 export interface TestDatabaseOptions {
   /**
    * Apply the package's migrations (default `true`). With `false` the database has the
-   * TimescaleDB extension and nothing else, for tests of your own migrations (cloned from a
+   * TimescaleDB extension and nothing else, for tests of your own migrations (loaded from a
    * template of its own).
    */
   migrate?: boolean
@@ -18,9 +18,9 @@ export type TestDatabase = EmbeddedDatabase
 /*
  * Every database is loaded from a dump of a template made once per process, one migrated and one
  * with the extension only (the first call of each kind pays for initdb, the extension, the
- * migrations and the dump): a database takes a third to a half of the time of create + migrate
- * (docs/performance.md). The dump is kept (30 MB), so each database skips dumping the template
- * again, as `pglite.clone()` would (0.3 s each).
+ * migrations and the dump). The dump is kept (30 MB), so each database skips dumping the template
+ * again, as `pglite.clone()` would (0.3 s each). Most of what is left is PGlite's own start
+ * (docs/performance.md has the figures).
  */
 const templates = new Map<boolean, Promise<Blob>>()
 
@@ -30,8 +30,8 @@ const templates = new Map<boolean, Promise<Blob>>()
  * or one test file. Every call gives a database of its own: tests never see each other's rows.
  * Close it with `close()`, or let `await using` do it.
  *
- * Databases are clones of a template built on the first call of each kind (about 1 s once, then
- * about 0.45 s per database). Background jobs do not run on a schedule: run a policy with
+ * Databases are loaded from a template built on the first call of each kind (about 5 s once, then
+ * about 1.3 s per database on 2 cores, where create + migrate takes about 1.55 s). Background jobs do not run on a schedule: run a policy with
  * `CALL run_job(id)`.
  *
  * @example
