@@ -201,6 +201,7 @@ const lookups = new WeakMap<object, Promise<Map<string, Found> | null>>()
 /** Forgets what was found for `db` (after an aggregate vanished under a routed query). */
 export function forgetAggregates(db: AnyPgDatabase): void {
   lookups.delete(db)
+  watermarks.delete(db)
 }
 
 async function catalogOf(db: AnyPgDatabase): Promise<Map<string, Found> | null> {
@@ -234,30 +235,73 @@ async function lookUp(db: AnyPgDatabase): Promise<Map<string, Found> | null> {
 export interface RoutedBuckets {
   query: SQL
   aggregate: AnyContinuousAggregate
+  /**
+   * Set when the route was taken from the watermark an earlier call found, unchecked: a select of
+   * one boolean, whether the checks hold now with that watermark. The statement that reads `query`
+   * must evaluate it in the same snapshot and return nothing of `query` when it is false; the
+   * caller then forgets that watermark ({@link forgetWatermark}) and asks again without it.
+   */
+  gate?: SQL
+}
+
+/*
+ * The watermark each aggregate answered with last, per database. A routed read is two statements
+ * (the checks, then the select) the first time and after each refresh; in between it is one: the
+ * select is built on the remembered watermark and carries the checks as a gate, evaluated in the
+ * select's own snapshot, so what it returns is exactly what the two statements would return. The
+ * round trip saved is most of a small routed read's cost (measured in BENCHMARKS.md,
+ * declared.*.buckets-dense-key). A coarser aggregate that becomes current while a finer one is
+ * remembered is taken from the finer one's next refresh on.
+ */
+const watermarks = new WeakMap<object, Map<string, string>>()
+
+/** Forgets the watermark remembered for `aggregate` on `db` (its gate failed: refreshed, or changes wait). */
+export function forgetWatermark(db: AnyPgDatabase, aggregate: AnyContinuousAggregate): void {
+  watermarks.get(db)?.delete(aggregate.key)
 }
 
 /**
  * The routed bucket select (columns `bucket`, the group-by keys, the measure names), or `undefined`
  * when the raw query must run: tries the plans coarsest first, each with one query for its
  * watermark and pending changes (a coarse aggregate waiting for a refresh gives way to a finer
- * one that is current).
+ * one that is current). With `remembered`, a plan whose aggregate answered an earlier call is
+ * returned at once with a gate instead (see {@link RoutedBuckets.gate}).
  */
 export async function routedBuckets(
   db: AnyPgDatabase,
   shape: TableShape,
   plans: readonly RoutePlan[],
   q: BucketQuery,
+  remembered = false,
 ): Promise<RoutedBuckets | undefined> {
   if (plans.length === 0) return undefined
   const catalog = await catalogOf(db)
   if (!catalog) return undefined
-  for (const plan of plans) {
+  const chains = plans.map((plan) => levels(plan.aggregate).map((level) => catalog.get(level.key)))
+  const known = watermarks.get(db)
+  if (remembered && known) {
+    for (const [i, plan] of plans.entries()) {
+      const chain = chains[i] as (Found | undefined)[]
+      const watermark = known.get(plan.aggregate.key)
+      if (watermark === undefined || chain.some((found) => found === undefined)) continue
+      const check = routeCheck(shape, chain as Found[], plan.aggregate, q)
+      return {
+        query: routedQuery(shape, plan, chain[0] as Found, q, watermark),
+        aggregate: plan.aggregate,
+        gate: sql`select c.ok and c.watermark = ${watermark} from (${check}) c`,
+      }
+    }
+  }
+  for (const [i, plan] of plans.entries()) {
     // The aggregate and each finer one it reads, down to the hypertable: all must be in the catalog.
-    const chain = levels(plan.aggregate).map((level) => catalog.get(level.key))
+    const chain = chains[i] as (Found | undefined)[]
     if (chain.some((found) => found === undefined)) continue
-    const watermark = await cleanWatermark(db, shape, chain as Found[], plan.aggregate, q)
-    if (watermark === null) continue
-    return { query: routedQuery(shape, plan, chain[0] as Found, q, watermark), aggregate: plan.aggregate }
+    const [row] = await queryRows<{ ok: boolean; watermark: string | null }>(db, routeCheck(shape, chain as Found[], plan.aggregate, q))
+    if (row?.ok !== true || row.watermark === null) continue
+    let map = watermarks.get(db)
+    if (!map) watermarks.set(db, (map = new Map()))
+    map.set(plan.aggregate.key, row.watermark)
+    return { query: routedQuery(shape, plan, chain[0] as Found, q, row.watermark), aggregate: plan.aggregate }
   }
   return undefined
 }
@@ -268,20 +312,17 @@ function levels(aggregate: AnyContinuousAggregate): AnyContinuousAggregate[] {
   return chain
 }
 
-/** The watermark (canonical UTC text) when the range is aligned, covered and clean at every level; else null. */
-async function cleanWatermark(
-  db: AnyPgDatabase,
-  shape: TableShape,
-  chain: readonly Found[],
-  aggregate: AnyContinuousAggregate,
-  q: BucketQuery,
-): Promise<string | null> {
+/**
+ * A select of one row: `ok`, whether the range is aligned, covered and clean at every level and
+ * the hypertable the one this session finds, and `watermark` (canonical UTC text).
+ */
+function routeCheck(shape: TableShape, chain: readonly Found[], aggregate: AnyContinuousAggregate, q: BucketQuery): SQL {
   const top = chain[0] as Found
   const internal = (t: SQL) => sql`_timescaledb_functions.time_to_internal(${t})`
   const from = sql`${q.filter.from}::timestamptz`
   const to = sql`${q.filter.to}::timestamptz`
   const pending = (log: string, column: string, id: number) =>
-    sql`exists (select 1 from _timescaledb_catalog.${sql.identifier(log)} l, w
+    sql`exists (select 1 from _timescaledb_catalog.${sql.identifier(log)} l
       where l.${sql.identifier(column)} = ${id}::int and l.lowest_modified_value < least(w.wm, ${internal(to)})
         and l.greatest_modified_value >= ${internal(from)})`
   const clean = sql.join(
@@ -293,18 +334,13 @@ async function cleanWatermark(
   )
   const width = sql`${aggregate.spec.bucket}::interval`
   const tz = aggregate.spec.timeZone === null ? sql`` : sql`, ${aggregate.spec.timeZone}::text`
-  const [row] = await queryRows<{ ok: boolean; watermark: string | null }>(
-    db,
-    sql`with w as (select _timescaledb_functions.cagg_watermark(${top.matId}::int) as wm)
-      select to_regclass(${shape.tableText}) = (select format('%I.%I', h.schema_name, h.table_name)::regclass
+  return sql`select to_regclass(${shape.tableText}) = (select format('%I.%I', h.schema_name, h.table_name)::regclass
             from _timescaledb_catalog.hypertable h where h.id = (select c.raw_hypertable_id from _timescaledb_catalog.continuous_agg c
               where c.mat_hypertable_id = ${(chain.at(-1) as Found).matId}::int))
           and time_bucket(${width}, ${from}${tz}) = ${from} and time_bucket(${width}, ${to}${tz}) = ${to}
           and w.wm > ${internal(from)} and ${clean} as ok,
         to_char(_timescaledb_functions.to_timestamp(w.wm) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as watermark
-      from w`,
-  )
-  return row?.ok === true && row.watermark !== null ? row.watermark : null
+      from (select _timescaledb_functions.cagg_watermark(${top.matId}::int) as wm) w`
 }
 
 function routedQuery(shape: TableShape, plan: RoutePlan, top: Found, q: BucketQuery, watermark: string): SQL {

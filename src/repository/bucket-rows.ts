@@ -8,7 +8,7 @@ import { invalid } from '../validation/invalid.ts'
 import { minimumMicroseconds, type ValidInterval, validateInterval } from '../validation/validate-interval.ts'
 import { validateOptions } from '../validation/validate-options.ts'
 import { validateTimeZone } from '../validation/validate-time-zone.ts'
-import { forgetAggregates, routedBuckets, routePlans } from './aggregate-route.ts'
+import { forgetAggregates, forgetWatermark, routedBuckets, routePlans } from './aggregate-route.ts'
 import { checkMeasures, measureSelect, measureValue } from './aggregate-rows.ts'
 import { type CheckedFilter, checkFilter, checkPaging } from './read-filter.ts'
 import { requireTimescaleLicense } from './require-timescale-license.ts'
@@ -88,10 +88,20 @@ export async function bucketRows<R>(
   try {
     if (q.gapFill !== undefined) await requireTimescaleLicense(db, operation, 'gap filling (time_bucket_gapfill)')
     if (q.filter.from === q.filter.to) return []
-    const routed = await routedBuckets(db, shape, routePlans(shape, aggregates, q), q)
-    let rows: Record<string, unknown>[]
+    const plans = routePlans(shape, aggregates, q)
+    let routed = await routedBuckets(db, shape, plans, q, true)
+    let rows: Record<string, unknown>[] | undefined
     try {
-      rows = await queryRows(db, orderedBuckets(shape, q, routed?.query ?? rawBuckets(shape, q)))
+      if (routed?.gate) {
+        // On the watermark of an earlier call: one statement, gated (see RoutedBuckets.gate).
+        const gated = await queryRows(db, orderedBuckets(shape, q, routed.query, routed.gate))
+        if (gated[0]?.__dts_ok === true) rows = gated.filter((row) => row.__dts_b !== null)
+        else {
+          forgetWatermark(db, routed.aggregate)
+          routed = await routedBuckets(db, shape, plans, q)
+        }
+      }
+      rows ??= await queryRows(db, orderedBuckets(shape, q, routed?.query ?? rawBuckets(shape, q)))
     } catch (error) {
       // An aggregate dropped since it was looked up: look again next time, answer from the table.
       if (!routed || findPgError(error)?.code !== '42P01') throw error
@@ -117,8 +127,12 @@ export async function bucketRows<R>(
  * Several (group-by columns): they go outside it, so that the planner may hash the groups and sort
  * only them; inside, it sorted every row to group in that order (measured: 2x slower for 1,400
  * groups of 2,000,000 rows, on 2.19).
+ *
+ * With a `gate` (a select of one boolean): every row also has `__dts_ok`, the gate's value, and the
+ * buckets are read only when it is true; there is always one row at least (all else null when no
+ * bucket is read), ordered by `__dts_b` and `__dts_g<i>`, the unformatted bucket and keys.
  */
-function orderedBuckets(shape: TableShape, q: BucketQuery, buckets: SQL): SQL {
+function orderedBuckets(shape: TableShape, q: BucketQuery, buckets: SQL, gate?: SQL): SQL {
   const time = shape.columns[shape.time] as ShapeColumn
   const groupNames = q.groupBy.map((g) => sql.identifier(g.key))
   const order = sql.raw(q.order)
@@ -126,14 +140,25 @@ function orderedBuckets(shape: TableShape, q: BucketQuery, buckets: SQL): SQL {
   const outerOrder = sql.join([sql`b.bucket ${order}`, ...groupNames.map((g) => sql`b.${g}`)], sql`, `)
   const inner = q.groupBy.length === 0 ? sql`${buckets} order by ${orderBy} limit ${q.limit}` : buckets
   const outerLimit = q.groupBy.length === 0 ? sql`` : sql` limit ${q.limit}`
-  return sql`select ${time.codec.select(sql`b.bucket`)} as bucket${sql.join(
+  const columns = sql`${time.codec.select(sql`b.bucket`)} as bucket${sql.join(
     q.groupBy.map((g) => sql`, ${g.codec.select(sql`b.${sql.identifier(g.key)}`)} as ${sql.identifier(g.key)}`),
     sql``,
   )}${sql.join(
     q.measures.map((m) => sql`, ${measureSelect(shape, m, sql`b.${sql.identifier(m.name)}`)} as ${sql.identifier(m.name)}`),
     sql``,
-  )}
-    from (${inner}) b order by ${outerOrder}${outerLimit}`
+  )}`
+  if (!gate) return sql`select ${columns} from (${inner}) b order by ${outerOrder}${outerLimit}`
+  const sortKeys = groupNames.map((g, i) => ({ inner: sql`b.${g}`, alias: sql.raw(`__dts_g${i}`) }))
+  return sql`select g.ok as __dts_ok, o.* from (${gate}) g(ok) left join lateral (
+      select ${columns}, b.bucket as __dts_b${sql.join(
+        sortKeys.map((k) => sql`, ${k.inner} as ${k.alias}`),
+        sql``,
+      )}
+      from (${inner}) b where g.ok order by ${outerOrder}${outerLimit}) o on true
+    order by o.__dts_b ${order}${sql.join(
+      sortKeys.map((k) => sql`, o.${k.alias}`),
+      sql``,
+    )}`
 }
 
 /** The buckets computed from the hypertable's rows. */

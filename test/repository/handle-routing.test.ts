@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { doublePrecision, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+import { postgresJsClientOf } from '../../src/internal/driver.ts'
 import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
 import { routedBuckets, routePlans } from '../../src/repository/aggregate-route.ts'
 import { checkBucketQuery } from '../../src/repository/bucket-rows.ts'
@@ -61,6 +62,30 @@ const monthBucket: (typeof monthly.view.$inferSelect)['bucket'] = '2025-01-01T00
 // @ts-expect-error a number is not the bucket type
 const notABucket: (typeof monthly.view.$inferSelect)['bucket'] = 1
 void [monthBucket, notABucket]
+
+/** Counts the statements the package sends on `db` (postgres.js: its pool's `unsafe`; other drivers: Drizzle's `execute`). */
+function countStatements(db: AnyPgDatabase): { readonly count: number; reset(): void; restore(): void } {
+  const pool = postgresJsClientOf(db)
+  const owner = (pool ?? db) as unknown as Record<string, (...args: unknown[]) => unknown>
+  const name = pool ? 'unsafe' : 'execute'
+  const original = owner[name] as (...args: unknown[]) => unknown
+  let count = 0
+  owner[name] = function (this: unknown, ...args: unknown[]) {
+    count++
+    return original.apply(this, args)
+  }
+  return {
+    get count() {
+      return count
+    },
+    reset: () => {
+      count = 0
+    },
+    restore: () => {
+      owner[name] = original
+    },
+  }
+}
 
 const SYMBOLS = ['AAA', 'BBB', 'CCC']
 const first = Date.parse('2025-01-01T00:00:00Z')
@@ -170,6 +195,59 @@ for (const target of targets.filter(hasTsl)) {
       const after = await handle.buckets(monthlyQuery)
       expect(after).toEqual(await plain.buckets(monthlyQuery))
       expect(after.find((b) => b.symbol === 'AAA' && b.bucket.startsWith('2025-03'))?.high).toBe(1000)
+    })
+
+    test('on the watermark an earlier call found, a routed read is one statement; a change or a refresh since sends it back to the checks', async () => {
+      const handle = timescale(db, pricesHypertable, { aggregates: [daily, monthly] })
+      const plain = timescale(db, pricesHypertable)
+      // Into 2026: the months after the watermark are read from the rows in the same statement.
+      const query = { ...monthlyQuery, to: '2026-04-01T00:00:00Z' }
+      const remembered = async () => {
+        const shape = tableShape(pricesHypertable)
+        const q = checkBucketQuery(shape, prices, query)
+        const routed = await routedBuckets(db, shape, routePlans(shape, [daily, monthly], q), q, true)
+        return routed?.gate ? routed.aggregate.spec.name : 'checked first'
+      }
+      const statements = countStatements(db)
+      try {
+        expect(await handle.buckets(query)).toEqual(await plain.buckets(query))
+        expect(await remembered()).toBe('route_prices_monthly')
+        statements.reset()
+        expect(await handle.buckets(query)).toEqual(await plain.buckets(query))
+        expect(statements.count).toBe(2) // ours, gated, and the plain call's
+        // New rows after the watermark: still one statement, the rows read from the table.
+        await plain.insertMany([{ symbol: 'AAA', time: '2026-02-10T00:00:00Z', price: 3000 }])
+        statements.reset()
+        const fresh = await handle.buckets(query)
+        expect(statements.count).toBe(1)
+        expect(fresh.find((b) => b.symbol === 'AAA' && b.bucket.startsWith('2026-02'))?.high).toBe(3000)
+        expect(fresh).toEqual(await plain.buckets(query))
+        // A change below the watermark fails the gate in that statement: checked again, from the rows.
+        await plain.insertMany([{ symbol: 'CCC', time: '2025-05-05T05:00:00Z', price: 2000 }])
+        statements.reset()
+        const changed = await handle.buckets(query)
+        expect(statements.count).toBeGreaterThan(1)
+        expect(changed.find((b) => b.symbol === 'CCC' && b.bucket.startsWith('2025-05'))?.high).toBe(2000)
+        expect(changed).toEqual(await plain.buckets(query))
+        // Refreshed: the watermarks moved past February 2026, so the remembered one fails the gate once.
+        // (The monthly level's February reads the daily level only up to its watermark, so the
+        // checks send a range into March 2026 to the daily level.)
+        await refresh('route_prices_daily')
+        await refresh('route_prices_monthly')
+        // 2.29.2 leaves the part of that refresh's range that no chunk holds (2026-01-11 to 02-06
+        // here) in the daily level's log until its next refresh; the routing waits for it.
+        await refresh('route_prices_daily')
+        const refreshed = await handle.buckets(query)
+        expect(refreshed).toEqual(await plain.buckets(query))
+        const now = await remembered()
+        expect(now).toBe(await routedTo(query))
+        expect(now).not.toBe('raw')
+        statements.reset()
+        expect(await handle.buckets(query)).toEqual(refreshed)
+        expect(statements.count).toBe(1)
+      } finally {
+        statements.restore()
+      }
     })
   })
 }
