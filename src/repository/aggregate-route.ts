@@ -298,9 +298,8 @@ export async function routedBuckets(
     if (chain.some((found) => found === undefined)) continue
     const [row] = await queryRows<{ ok: boolean; watermark: string | null }>(db, routeCheck(shape, chain as Found[], plan.aggregate, q))
     if (row?.ok !== true || row.watermark === null) continue
-    let map = watermarks.get(db)
-    if (!map) watermarks.set(db, (map = new Map()))
-    map.set(plan.aggregate.key, row.watermark)
+    const map = watermarks.get(db) ?? new Map<string, string>()
+    watermarks.set(db, map.set(plan.aggregate.key, row.watermark))
     return { query: routedQuery(shape, plan, chain[0] as Found, q, row.watermark), aggregate: plan.aggregate }
   }
   return undefined
