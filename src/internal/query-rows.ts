@@ -1,12 +1,10 @@
 import type { SQL } from 'drizzle-orm'
-import { PgDialect } from 'drizzle-orm/pg-core'
 import type { AnyPgDatabase } from './any-pg-database.ts'
 import { plansCustom } from './custom-plan-pools.ts'
 import { postgresJsClientOf } from './driver.ts'
+import { renderQuery } from './render-query.ts'
 
 export type { AnyPgDatabase } from './any-pg-database.ts'
-
-const dialect = new PgDialect()
 
 /**
  * Runs a query and returns its rows, whatever the driver: postgres.js answers with an array,
@@ -22,7 +20,7 @@ const dialect = new PgDialect()
 export async function queryRows<T extends Record<string, unknown>>(db: AnyPgDatabase, query: SQL): Promise<T[]> {
   const pool = postgresJsClientOf(db)
   if (pool) {
-    const { sql, params } = dialect.sqlToQuery(query)
+    const { sql, params } = renderQuery(query)
     return (await pool.unsafe(sql, params as never[], { prepare: plansCustom(pool) })) as unknown as T[]
   }
   const result: unknown = await db.execute(query)

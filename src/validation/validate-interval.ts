@@ -21,6 +21,9 @@ define('years', 'months', 12, ['y', 'yr', 'yrs'])
 const GRAMMAR = /^\d{1,9} ?[a-z]+(?: +\d{1,9} ?[a-z]+)*$/
 const PAIR = /(\d{1,9}) ?([a-z]+)/g
 const INT32_MAX = 2_147_483_647
+/** Widths already checked (a read checks its own and each declared aggregate's on every call). */
+const checked = new Map<string, ValidInterval>()
+const MAX_CHECKED = 512
 
 /** A checked bucket width: PostgreSQL interval text and its parts. */
 export interface ValidInterval {
@@ -49,6 +52,8 @@ export interface ValidInterval {
  */
 export function validateInterval(input: unknown, field = 'interval'): ValidInterval {
   if (typeof input !== 'string') throw invalid(field, `must be a string such as '15 minutes', not ${kindOf(input)}`)
+  const known = checked.get(input)
+  if (known) return known
   if (input.length > MAX_INTERVAL_LENGTH) throw invalid(field, `must be at most ${MAX_INTERVAL_LENGTH} characters long`)
   const text = input.trim().toLowerCase()
   if (!GRAMMAR.test(text)) throw invalid(field, `must be '<positive integer> <unit>' pairs such as '15 minutes' or '1 hour 30 minutes'`)
@@ -71,7 +76,9 @@ export function validateInterval(input: unknown, field = 'interval'): ValidInter
   if (parts.months > INT32_MAX || parts.days > INT32_MAX || parts.microseconds > Number.MAX_SAFE_INTEGER) {
     throw invalid(field, 'is out of range')
   }
-  return { text: out.join(' '), ...parts }
+  const valid = Object.freeze({ text: out.join(' '), ...parts })
+  if (checked.size < MAX_CHECKED) checked.set(input, valid)
+  return valid
 }
 
 /** A lower bound of the length of an interval in microseconds (a month counts as 28 days). */
