@@ -1,5 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm'
+import { readChunkTables } from '../catalog/index.ts'
 import { textArrayLiteral } from '../internal/pg-array-literal.ts'
+import { findPgError } from '../internal/pg-error.ts'
 import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
 import { toTimescaleError } from '../to-timescale-error.ts'
 import { invalid, isPlainObject, kindOf } from '../validation/invalid.ts'
@@ -16,10 +18,10 @@ export const MAX_LATEST_ROWS = 100_000
  * The newest row of each series (the `by` columns: by default the key without its time column).
  * Given keys: one array parameter per `by` column, unnested with ordinality, each key looked up by
  * a LATERAL `ORDER BY time DESC LIMIT 1` index probe. Every key: the distinct keys are found by a
- * recursive skip over the index (each step the next key after the previous one: one index probe
- * per key and chunk, instead of reading every row as DISTINCT ON does), then each is looked up the
- * same way; with the Timescale license and one `by` column, TimescaleDB's SkipScan finds them
- * instead (one probe per key and chunk that holds it). Both need an index that starts with the
+ * recursive skip over the index of each chunk table (each step the next key after the previous
+ * one: one index probe per key and chunk that holds it, instead of reading every row as DISTINCT
+ * ON does), then each is looked up the same way; with the Timescale license and one `by` column,
+ * TimescaleDB's SkipScan does the same inside one plan. Both need an index that starts with the
  * `by` columns (a primary key (key, time) is one). `since` bounds the chunks read. BENCHMARKS.md
  * compares them with DISTINCT ON.
  */
@@ -40,7 +42,7 @@ export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query:
   )
   const lookup = sql`cross join lateral (
       select ${rowSelect(shape)} from ${shape.table} d where ${matchKey}${extra} order by d.${timeName} desc limit 1) r`
-  let statement: SQL
+  let statement: SQL | (() => Promise<SQL | null>)
   if (q.keys !== undefined) {
     const keys = checkKeys(by, q.keys)
     if (keys.length === 0) return []
@@ -55,32 +57,51 @@ export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query:
     statement = sql`with k(__dts_k0) as (select distinct ${name} from ${shape.table} where ${name} is not null${extra})
       select r.* from k ${lookup} order by k.__dts_k0 limit ${limit}`
   } else {
-    const tuple = (prefix: string) =>
-      sql`(${sql.join(
-        by.map((_, i) => sql.raw(`${prefix}.__dts_k${i}`)),
+    // The distinct keys by a recursive skip over an index starting with the `by` columns: each
+    // step is the next key after the previous one. Run on each chunk table by itself, a chunk is
+    // probed once per key it holds; on the hypertable, each step probes every chunk (a key that
+    // lives in a few chunks of many costs a probe in all of them). A hypertable with compression
+    // enabled is skipped over as a whole: a compressed chunk has no such index.
+    const skip = (table: SQL) => {
+      const firstStep = sql`select ${sql.join(names, sql`, `)} from ${table} where ${sql.join(
+        names.map((n) => sql`${n} is not null`),
+        sql` and `,
+      )}${extra} order by ${sql.join(names, sql`, `)} limit 1`
+      const nextStep = sql`select ${sql.join(names, sql`, `)} from ${table}
+      where (${sql.join(names, sql`, `)}) > (${sql.join(
+        keyAliases.map((a) => sql`s.${a}`),
         sql`, `,
-      )})`
-    const firstStep = sql`select ${sql.join(names, sql`, `)} from ${shape.table} where ${sql.join(
-      names.map((n) => sql`${n} is not null`),
-      sql` and `,
-    )}${extra} order by ${sql.join(names, sql`, `)} limit 1`
-    const nextStep = sql`select ${sql.join(names, sql`, `)} from ${shape.table}
-      where (${sql.join(names, sql`, `)}) > ${tuple('s')}${extra} order by ${sql.join(names, sql`, `)} limit 1`
-    statement = sql`with recursive k(${sql.join(keyAliases, sql`, `)}) as (
-        (${firstStep})
-        union all
-        select n.* from k s cross join lateral (${nextStep}) n
-      )
-      select r.* from k ${lookup} order by ${sql.join(
+      )})${extra} order by ${sql.join(names, sql`, `)} limit 1`
+      return sql`with recursive k(${sql.join(keyAliases, sql`, `)}) as ((${firstStep}) union all select n.* from k s cross join lateral (${nextStep}) n)
+        select * from k`
+    }
+    const since = q.since === undefined ? undefined : typedValue(time, time.codec.encode(q.since, 'since') as string)
+    statement = async () => {
+      const { compression, chunks } = await readChunkTables(db, shape.tableText, since)
+      if (chunks.length === 0) return null
+      const keys = compression
+        ? skip(shape.table)
+        : sql`select distinct * from (${sql.join(
+            chunks.map((c) => sql`(${skip(sql`${sql.identifier(c.schema)}.${sql.identifier(c.name)}`)})`),
+            sql` union all `,
+          )}) u`
+      return sql`with k as (${keys}) select r.* from k ${lookup} order by ${sql.join(
         keyAliases.map((a) => sql`k.${a}`),
         sql`, `,
       )} limit ${limit}`
+    }
   }
-  try {
-    const rows = await queryRows(db, statement)
-    return rows.map((row) => decodeRow<R>(shape, row))
-  } catch (error) {
-    throw toTimescaleError(error, { operation })
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const query = typeof statement === 'function' ? await statement() : statement
+      if (query === null) return []
+      const rows = await queryRows(db, query)
+      return rows.map((row) => decodeRow<R>(shape, row))
+    } catch (error) {
+      // A chunk dropped (a retention policy, drop_chunks) between the listing and the read: list again.
+      if (typeof statement === 'function' && attempt < 3 && findPgError(error)?.code === '42P01') continue
+      throw toTimescaleError(error, { operation })
+    }
   }
 }
 

@@ -1,0 +1,163 @@
+/*
+ * `latest()` for every key without being told the keys, on every target, where keys come and go
+ * across chunks: series that live through all ten daily chunks, one that stopped on the first
+ * day, one that lived one day in the middle. Every answer is compared with the newest row per key
+ * computed here from the rows written: by the whole key (two columns: the keys are found chunk by
+ * chunk), by one column (SkipScan with the Timescale license), with `since` (chunks wholly before
+ * it are not read), with `where`; on a hypertable with compressed chunks (the skip over the
+ * hypertable as a whole); and when a chunk is dropped between the listing of the chunks and the
+ * read (listed again).
+ */
+import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
+import { sql } from 'drizzle-orm'
+import { doublePrecision, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+import { postgresJsClientOf } from '../../src/internal/driver.ts'
+import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
+import { timescale } from '../../src/repository/timescale.ts'
+import { hypertable } from '../../src/toolkit/index.ts'
+import { applyDeclarations } from '../support/apply-declarations.ts'
+import { hasTsl, targets } from '../support/targets.ts'
+
+const readings = pgTable(
+  'latest_readings',
+  {
+    site: text('site').notNull(),
+    sensor: integer('sensor').notNull(),
+    time: timestamp('time', { withTimezone: true, mode: 'string' }).notNull(),
+    value: doublePrecision('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.site, t.sensor, t.time] })],
+)
+const readingsHypertable = hypertable(readings, { time: 'time', chunkInterval: '1 day' })
+type Row = typeof readings.$inferSelect
+
+const HOUR = 3_600_000
+const start = Date.parse('2026-03-01T00:00:00Z')
+const iso = (ms: number) => `${new Date(ms).toISOString().slice(0, 19)}.000000Z`
+
+/** Ten days: three series every two hours throughout, 'old'/1 on the first day only, 'mid'/7 on the sixth only. */
+function rows(): Row[] {
+  const out: Row[] = []
+  const series = (site: string, sensor: number, fromHour: number, toHour: number) => {
+    for (let h = fromHour; h < toHour; h += 2)
+      out.push({ site, sensor, time: iso(start + h * HOUR), value: sensor * 1000 + h + site.length / 10 })
+  }
+  series('a', 1, 0, 240)
+  series('a', 2, 1, 240)
+  series('b', 1, 0, 239)
+  series('old', 1, 0, 24)
+  series('mid', 7, 120, 144)
+  return out
+}
+
+/** The newest row per `by` key of `data`, ordered by key (text then number), computed here. */
+function newest(data: Row[], by: (keyof Row)[]): Row[] {
+  const best = new Map<string, Row>()
+  for (const r of data) {
+    const key = JSON.stringify(by.map((k) => r[k]))
+    const seen = best.get(key)
+    if (!seen || r.time > seen.time) best.set(key, r)
+  }
+  return [...best.values()].sort((x, y) => {
+    for (const k of by) {
+      if (x[k] < y[k]) return -1
+      if (x[k] > y[k]) return 1
+    }
+    return 0
+  })
+}
+
+for (const target of targets) {
+  describe(`latest() of every key on ${target.name}`, () => {
+    let db: AnyPgDatabase
+    let close: () => Promise<void>
+    const data = rows()
+    const handle = () => timescale(db, readingsHypertable)
+    beforeAll(async () => {
+      const t = await target.open({ migrate: false })
+      db = t.db as AnyPgDatabase
+      close = t.close
+      await db.execute(sql`create extension if not exists timescaledb`)
+      await db.execute(
+        sql`create table latest_readings (site text not null, sensor integer not null, time timestamptz not null,
+          value double precision not null, primary key (site, sensor, time))`,
+      )
+      await applyDeclarations(db, [readingsHypertable])
+      await handle().insertMany(data)
+    })
+    afterAll(() => close())
+
+    test('by the whole key, by one column, since, where: each the newest row per key computed here', async () => {
+      expect(await handle().latest()).toEqual(newest(data, ['site', 'sensor']))
+      expect(await handle().latest({ by: ['site'] })).toEqual(newest(data, ['site']))
+      const since = iso(start + 125 * HOUR)
+      expect(await handle().latest({ since })).toEqual(
+        newest(
+          data.filter((r) => r.time >= since),
+          ['site', 'sensor'],
+        ),
+      )
+      expect(await handle().latest({ by: ['site'], since })).toEqual(
+        newest(
+          data.filter((r) => r.time >= since),
+          ['site'],
+        ),
+      )
+      expect(await handle().latest({ since: iso(start + 300 * HOUR) })).toEqual([])
+      expect(await handle().latest({ where: { sensor: 1 } })).toEqual(
+        newest(
+          data.filter((r) => r.sensor === 1),
+          ['site', 'sensor'],
+        ),
+      )
+      expect(await handle().latest({ limit: 2 })).toEqual(newest(data, ['site', 'sensor']).slice(0, 2))
+    })
+
+    test('a chunk dropped between the listing of the chunks and the read: listed again', async () => {
+      // The first statement of the call is the listing; the oldest chunk is dropped right after it.
+      const pool = postgresJsClientOf(db)
+      const owner = (pool ?? db) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>
+      const name = pool ? 'unsafe' : 'execute'
+      const original = owner[name] as (...args: unknown[]) => Promise<unknown>
+      let calls = 0
+      owner[name] = async function (this: unknown, ...args: unknown[]) {
+        const result = await original.apply(this, args)
+        if (++calls === 1) {
+          const drop = `select drop_chunks('latest_readings', older_than => '${iso(start + 24 * HOUR)}'::timestamptz)`
+          await original.apply(this, pool ? [drop] : [sql.raw(drop)])
+        }
+        return result
+      }
+      try {
+        const after = await handle().latest()
+        expect(calls).toBeGreaterThan(2)
+        expect(after).toEqual(
+          newest(
+            data.filter((r) => r.time >= iso(start + 24 * HOUR)),
+            ['site', 'sensor'],
+          ),
+        )
+        expect(after.some((r) => r.site === 'old')).toBe(false)
+      } finally {
+        owner[name] = original
+      }
+    })
+
+    test.skipIf(!hasTsl(target))('with compressed chunks (Timescale license): the same answers', async () => {
+      await db.execute(sql`alter table latest_readings set (timescaledb.compress, timescaledb.compress_segmentby = 'site, sensor')`)
+      await db.execute(
+        sql`select compress_chunk(c) from show_chunks('latest_readings', older_than => '2026-03-08T00:00:00Z'::timestamptz) c`,
+      )
+      const left = data.filter((r) => r.time >= iso(start + 24 * HOUR))
+      expect(await handle().latest()).toEqual(newest(left, ['site', 'sensor']))
+      expect(await handle().latest({ by: ['site'] })).toEqual(newest(left, ['site']))
+      const since = iso(start + 125 * HOUR)
+      expect(await handle().latest({ since })).toEqual(
+        newest(
+          left.filter((r) => r.time >= since),
+          ['site', 'sensor'],
+        ),
+      )
+    })
+  })
+}
