@@ -58,6 +58,8 @@ export function postgresJsClientOf(db: AnyPgDatabase): postgres.Sql | undefined 
 /** A client whose COPY can read a Blob as the file /dev/blob: the embedded PGlite. */
 export interface BlobCopyClient {
   query(text: string, params?: unknown[], options?: { blob?: Blob }): Promise<unknown>
+  /** PGlite's own transaction: the one connection held for `callback` alone. */
+  transaction<T>(callback: (tx: Pick<BlobCopyClient, 'query'>) => Promise<T>): Promise<T>
 }
 
 /** The PGlite instance behind `db`, or `undefined` for another driver and for a transaction. */

@@ -18,7 +18,7 @@ export async function blobCopyInsert(
 ): Promise<boolean> {
   const copy = () =>
     client.query(`copy ${target.shape.tableText} (${target.columnList}) from '/dev/blob'`, [], {
-      blob: new Blob(chunks.map((chunk) => copyText(chunk, target.indices))),
+      blob: new Blob(chunks.map((chunk) => copyText(chunk, target))),
     })
   if (target.upsert !== null) return plainCopyFirst(client, copy)
   await copy()

@@ -11,7 +11,7 @@ import type { WriteTarget } from './write-target.ts'
 /** How `insertManyRecords` writes the chunks (statements) of one transaction. */
 export interface Writer {
   /** Which path (for tests and messages). */
-  name: 'copy' | 'staging' | 'blob-copy' | 'pg-copy' | 'unnest'
+  name: 'copy' | 'staging' | 'blob-copy' | 'pg-copy' | 'unnest' | 'direct-copy'
   /** Every chunk, in one transaction: all or nothing. */
   all(chunks: readonly EncodedRow[][]): Promise<void>
   /**

@@ -26,6 +26,8 @@ export interface ColumnCodec {
   select(column: SQL): SQL
   /** A value selected with `select` as the row type's value (Drizzle's `$inferSelect`). */
   decode(value: unknown): unknown
+  /** Its encoded texts never hold a backslash, tab, newline or carriage return: COPY takes them as they are. */
+  plain: boolean
 }
 
 const UUID = /^[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}$/i
@@ -57,12 +59,13 @@ export function columnCodec(column: PgColumn): ColumnCodec {
   const stringMode = column.dataType === 'string'
   if (type.endsWith(']'))
     throw invalid('column', `${column.name} is an array column (${sqlType}): the write engine does not take arrays yet`)
-  const base = (encode: ColumnCodec['encode'], decode: ColumnCodec['decode'], select = passThrough): ColumnCodec => ({
+  const base = (encode: ColumnCodec['encode'], decode: ColumnCodec['decode'], select = passThrough, plain = true): ColumnCodec => ({
     sqlType,
     temporal: null,
     encode,
     select,
     decode,
+    plain,
   })
   if (type === 'double precision' || type === 'real') return base(encodeFloat, (v) => Number(v))
   if (type in INTEGER_RANGES || type === 'serial' || type === 'smallserial') {
@@ -124,6 +127,8 @@ export function columnCodec(column: PgColumn): ColumnCodec {
         return v
       },
       (v) => String(v),
+      passThrough,
+      false,
     )
   }
   if (type === 'uuid') {
@@ -145,12 +150,14 @@ export function columnCodec(column: PgColumn): ColumnCodec {
       },
       (v) => (typeof v === 'string' ? JSON.parse(v) : v),
       (c) => sql`${c}::text`,
+      false,
     )
   }
   if (type.startsWith('timestamp') && type.includes('with time zone')) {
     return {
       sqlType,
       temporal: 'timestamptz',
+      plain: true,
       encode: (v, field) => {
         const result = typeof v === 'string' ? canonicalTimeFromText(v) : v instanceof Date ? canonicalTimeFromDate(v) : undefined
         if (!result) throw invalid(field, `must be a Date or an ISO 8601 string with a zone offset, not ${kindOf(v)}`)
@@ -168,6 +175,7 @@ export function columnCodec(column: PgColumn): ColumnCodec {
     return {
       sqlType,
       temporal: 'timestamp',
+      plain: true,
       encode: (v, field) => {
         if (v instanceof Date) return utcTextOfDate(v, field).slice(0, -1)
         if (typeof v !== 'string') throw invalid(field, `must be a Date or a local time string (no zone offset), not ${kindOf(v)}`)
@@ -190,6 +198,7 @@ export function columnCodec(column: PgColumn): ColumnCodec {
     return {
       sqlType,
       temporal: 'date',
+      plain: true,
       encode: (v, field) => {
         if (v instanceof Date) return utcTextOfDate(v, field).slice(0, 10)
         if (typeof v !== 'string' || !DATE.test(v) || !canonicalTimeFromText(`${v}T00:00:00Z`).ok) {
@@ -215,6 +224,8 @@ export function columnCodec(column: PgColumn): ColumnCodec {
       throw invalid(field, `must be a string, number or boolean for a ${sqlType} column, not ${kindOf(v)}`)
     },
     (v) => column.mapFromDriverValue(v),
+    passThrough,
+    false,
   )
 }
 

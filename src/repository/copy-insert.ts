@@ -13,7 +13,7 @@ import type { WriteTarget } from './write-target.ts'
  * either way. A table without a key takes the plain COPY only. Why: docs/performance.md.
  */
 export async function copyInsert(sql: postgres.Sql, target: WriteTarget, chunks: readonly (readonly EncodedRow[])[]): Promise<void> {
-  const copy = () => copyFromStdin(sql, target.copy, copyPieces(chunks, target.indices))
+  const copy = () => copyFromStdin(sql, target.copy, copyPieces(chunks, target))
   if (target.upsert === null) {
     await copy()
     return

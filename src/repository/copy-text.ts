@@ -1,4 +1,5 @@
 import type { EncodedRow } from './table-shape.ts'
+import type { WriteTarget } from './write-target.ts'
 
 /*
  * Rows in COPY's text format: tab-separated columns, `\N` for NULL, and backslash, tab, newline
@@ -14,14 +15,25 @@ function field(value: string | null | undefined): string {
   return SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c] ?? c) : value
 }
 
-/** `rows` as COPY text, one line per row, the fields of the columns `indices` (a write target's) in that order. */
-export function copyText(rows: readonly EncodedRow[], indices: readonly number[]): string {
+/** A column's COPY field: its text escaped, unless its codec's texts never need it (numbers, times, uuids). */
+function fieldOf(target: WriteTarget, index: number): (value: string | null | undefined) => string {
+  return target.shape.columns[index]?.codec.plain ? plainField : field
+}
+
+function plainField(value: string | null | undefined): string {
+  return value === null || value === undefined ? '\\N' : value
+}
+
+/** `rows` as COPY text, one line per row, the fields of the target's columns in its order. */
+export function copyText(rows: readonly EncodedRow[], target: WriteTarget): string {
+  const indices = target.indices
+  const fields = indices.map((i) => fieldOf(target, i))
   let out = ''
   const last = indices.length - 1
   for (const r of rows) {
     const v = r.values
-    for (let i = 0; i < last; i++) out += `${field(v[indices[i] as number])}\t`
-    out += `${field(v[indices[last] as number])}\n`
+    for (let i = 0; i < last; i++) out += `${(fields[i] as typeof field)(v[indices[i] as number])}\t`
+    out += `${(fields[last] as typeof field)(v[indices[last] as number])}\n`
   }
   return out
 }
@@ -30,8 +42,8 @@ export function copyText(rows: readonly EncodedRow[], indices: readonly number[]
 const PIECE_ROWS = 2000
 
 /** The chunks' rows as COPY text, in pieces of {@link PIECE_ROWS} rows, encoded one at a time as they are asked for. */
-export function* copyPieces(chunks: readonly (readonly EncodedRow[])[], indices: readonly number[]): Generator<string> {
+export function* copyPieces(chunks: readonly (readonly EncodedRow[])[], target: WriteTarget): Generator<string> {
   for (const chunk of chunks) {
-    for (let start = 0; start < chunk.length; start += PIECE_ROWS) yield copyText(chunk.slice(start, start + PIECE_ROWS), indices)
+    for (let start = 0; start < chunk.length; start += PIECE_ROWS) yield copyText(chunk.slice(start, start + PIECE_ROWS), target)
   }
 }

@@ -50,7 +50,7 @@ export async function copyUpsert(sql: postgres.Sql, target: WriteTarget, chunks:
     (tx: postgres.TransactionSql) =>
       upsertThroughStaging(
         (text) => tx.unsafe(text),
-        (statement, rows) => copyFromStdin(tx, statement, [copyText(rows, target.indices)]),
+        (statement, rows) => copyFromStdin(tx, statement, [copyText(rows, target)]),
         target,
         chunks,
       ),

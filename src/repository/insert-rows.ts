@@ -7,7 +7,9 @@ import { validateInsertManyOptions } from '../validation/validate-insert-many-op
 import { batchValidationError } from '../validation/validate-records.ts'
 import type { BatchResult, InsertManyOptions, RecordError } from '../vocabulary/write-options.ts'
 import { chooseWriter } from './choose-writer.ts'
+import { directCompressWriter } from './direct-compress-writer.ts'
 import { planTransactions } from './plan-transactions.ts'
+import { requireDirectCompress } from './require-direct-compress.ts'
 import type { EncodedRow, TableShape } from './table-shape.ts'
 import { type StatementPlan, writeInTransactions } from './write-in-transactions.ts'
 import { compressedRanges, type WriteLayout, writeLayoutOf } from './write-layout.ts'
@@ -28,7 +30,7 @@ export async function insertRows(
   operation: string,
 ): Promise<BatchResult> {
   const started = performance.now()
-  const { skipInvalid, chunkSize, method, parallel, atomic } = validateInsertManyOptions(options)
+  const { skipInvalid, chunkSize, method, parallel, atomic, directCompress } = validateInsertManyOptions(options)
   const { inTransaction } = driverOf(db)
   if (method === 'copy' && !postgresJsClientOf(db) && !nodePgClientOf(db)) {
     throw invalid('method', "'copy' needs a postgres.js or node-postgres database (not a transaction or another driver)")
@@ -46,6 +48,7 @@ export async function insertRows(
     }
   }
   if (errors.length > 0 && !skipInvalid) throw batchValidationError(errors, shape.rowsName)
+  if (directCompress) await requireDirectCompress(db, shape, operation)
 
   let rows: EncodedRow[]
   if (shape.key.length > 0) {
@@ -61,7 +64,7 @@ export async function insertRows(
   try {
     if (rows.length > 0) {
       const target = writeTargetOf(shape, rows)
-      const writer = chooseWriter(db, target, method)
+      const writer = directCompress ? directCompressWriter(db, target) : chooseWriter(db, target, method)
       const write = (part: EncodedRow[], plan: StatementPlan) =>
         (plan.upsertOnly ? writer.upsert : writer.all)(chunksOf(part, plan.statementRows))
       const layout = await writeLayoutOf(db, shape)

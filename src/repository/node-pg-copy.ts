@@ -52,7 +52,7 @@ export async function nodePgCopyInsert(
   const copyFrom = await loadCopyFrom()
   if (!copyFrom) return false
   await withConnection(client, async (conn) => {
-    const plainCopy = () => copy(conn, copyFrom, target.copy, chunks, target.indices)
+    const plainCopy = () => copy(conn, copyFrom, target.copy, chunks, target)
     if (target.upsert === null) return void (await plainCopy())
     const plain = !upsertOnly && (await plainCopyFirst(client, plainCopy))
     if (plain) return
@@ -60,10 +60,36 @@ export async function nodePgCopyInsert(
     try {
       await upsertThroughStaging(
         (text) => conn.query(text),
-        (statement, rows) => copy(conn, copyFrom, statement, [rows], target.indices),
+        (statement, rows) => copy(conn, copyFrom, statement, [rows], target),
         target,
         chunks,
       )
+      await conn.query('commit')
+    } catch (error) {
+      await conn.query('rollback').catch(() => {})
+      throw error
+    }
+  })
+  return true
+}
+
+/**
+ * A plain COPY of `chunks` on node-postgres after `setting` (a `SET LOCAL` statement), in one
+ * transaction: for a table without a key. `false` when pg-copy-streams is not installed.
+ */
+export async function nodePgCopyWith(
+  client: NodePgClient,
+  target: WriteTarget,
+  chunks: readonly (readonly EncodedRow[])[],
+  setting: string,
+): Promise<boolean> {
+  const copyFrom = await loadCopyFrom()
+  if (!copyFrom) return false
+  await withConnection(client, async (conn) => {
+    await conn.query('begin')
+    try {
+      await conn.query(setting)
+      await copy(conn, copyFrom, target.copy, chunks, target)
       await conn.query('commit')
     } catch (error) {
       await conn.query('rollback').catch(() => {})
@@ -78,9 +104,9 @@ async function copy(
   copyFrom: CopyFrom,
   statement: string,
   chunks: readonly (readonly EncodedRow[])[],
-  indices: readonly number[],
+  target: WriteTarget,
 ): Promise<void> {
-  await pipeline(Readable.from(copyPieces(chunks, indices)), conn.query(copyFrom(statement)) as NodeJS.WritableStream)
+  await pipeline(Readable.from(copyPieces(chunks, target)), conn.query(copyFrom(statement)) as NodeJS.WritableStream)
 }
 
 /** A pool's connection for the duration of `work` (destroyed when it failed), or the Client itself. */

@@ -10,7 +10,14 @@ export const MAX_CHUNK_SIZE = 100_000
 /** Most connections `insertManyRecords` writes on at once. */
 export const MAX_PARALLEL = 16
 
-const KEYS = ['skipInvalid', 'chunkSize', 'method', 'parallel', 'atomic'] as const satisfies readonly (keyof InsertManyOptions)[]
+const KEYS = [
+  'skipInvalid',
+  'chunkSize',
+  'method',
+  'parallel',
+  'atomic',
+  'directCompress',
+] as const satisfies readonly (keyof InsertManyOptions)[]
 const METHODS = ['auto', 'copy', 'unnest'] as const
 
 /** Options of `insertManyRecords`, checked and with their defaults. */
@@ -20,12 +27,14 @@ export interface ResolvedInsertManyOptions {
   method: (typeof METHODS)[number]
   parallel: number
   atomic: boolean
+  directCompress: boolean
 }
 
 /**
  * Checks the options of `insertManyRecords`: `skipInvalid` boolean (default false), `chunkSize`
  * 1..100,000 (default 10,000), `method` `'auto' | 'copy' | 'unnest'` (default `'auto'`),
- * `parallel` 1..16 (default 1), `atomic` boolean (default false; not with `parallel` > 1).
+ * `parallel` 1..16 (default 1), `atomic` boolean (default false; not with `parallel` > 1),
+ * `directCompress` boolean (default false; only with `method` `'auto'`).
  */
 export function validateInsertManyOptions(input: unknown): ResolvedInsertManyOptions {
   const options = validateOptions(input, KEYS)
@@ -34,7 +43,10 @@ export function validateInsertManyOptions(input: unknown): ResolvedInsertManyOpt
   const parallel = validateInteger(options.parallel, 'parallel', 1, MAX_PARALLEL, 1)
   const atomic = validateBoolean(options.atomic, 'atomic') ?? false
   if (atomic && parallel > 1) throw invalid('atomic', 'cannot be true with parallel > 1 (each connection commits its own transaction)')
+  const directCompress = validateBoolean(options.directCompress, 'directCompress') ?? false
+  if (directCompress && method !== 'auto') throw invalid('directCompress', `needs a COPY into the table: not with method '${method}'`)
   return {
+    directCompress,
     skipInvalid: validateBoolean(options.skipInvalid, 'skipInvalid') ?? false,
     chunkSize: validateInteger(options.chunkSize, 'chunkSize', 1, MAX_CHUNK_SIZE, DEFAULT_CHUNK_SIZE),
     method: method as ResolvedInsertManyOptions['method'],

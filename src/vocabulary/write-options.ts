@@ -46,6 +46,17 @@ export interface InsertManyOptions {
    * `SERVER_LIMIT` error names the setting to raise and nothing is written. Not with `parallel` > 1.
    */
   atomic?: boolean
+  /**
+   * For a table without a key (append-only) whose hypertable has the columnstore (compression)
+   * enabled: the rows land compressed, TimescaleDB compressing each COPY's batches as it reads them
+   * (`timescaledb.enable_direct_compress_copy`, set for the write's own transactions), instead of
+   * in the rowstore for the compression policy to compress later. For backfills and bulk loads of
+   * history: rows of the newest chunks written this way are read and updated from compressed
+   * batches until the policy recompresses them. Needs the Timescale license, TimescaleDB 2.21+ and
+   * a COPY path (a postgres.js pool, PGlite, or node-postgres with pg-copy-streams); refused (a
+   * `ValidationError` on `directCompress`) for a table with a key, whose upserts need the rowstore.
+   */
+  directCompress?: boolean
 }
 
 /** What `insertManyRecords` did. */

@@ -81,8 +81,14 @@ async function startPrimary(edition: 'apache' | 'tsl'): Promise<string> {
   if (running) return script(edition, 'native-db-start.sh', [], { TSDB_NATIVE_PORT: new URL(running).port })
   const first = FIRST_PORT[edition]
   for (let port = first; port < first + 100; port += 2) {
-    if ((await portFree(port)) && (await portFree(port + 1)))
-      return script(edition, 'native-db-start.sh', [], { TSDB_NATIVE_PORT: String(port) })
+    if (!((await portFree(port)) && (await portFree(port + 1)))) continue
+    try {
+      return await script(edition, 'native-db-start.sh', [], { TSDB_NATIVE_PORT: String(port) })
+    } catch (error) {
+      // These ports are in Linux's ephemeral range (32768-60999): a client connection of this
+      // machine may hold one as its own address between the check above and the server's bind.
+      if (!String(error).includes('Address already in use')) throw error
+    }
   }
   throw new Error(`no free port pair from ${first}`)
 }

@@ -31,7 +31,7 @@ test("copyText writes one field per column, in the table's order", () => {
     value3: 3,
     metadata: { note: 'a\nb' },
   })
-  const fields = copyText([row], writeTargetOf(timeSeriesShape, []).indices).replace(/\n$/, '').split('\t')
+  const fields = copyText([row], writeTargetOf(timeSeriesShape, [])).replace(/\n$/, '').split('\t')
   expect(fields).toHaveLength(RECORD_COLUMNS.length)
   const at = (column: string) => fields[RECORD_COLUMNS.indexOf(column)]
   expect(at('entity_id')).toBe('e\\t1')

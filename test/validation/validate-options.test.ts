@@ -11,13 +11,14 @@ import {
 import { expectInvalid } from './expect-invalid.ts'
 
 describe('options of the repository functions', () => {
-  test('insertManyRecords: defaults, bad chunkSize, bad skipInvalid, bad method, bad parallel, bad atomic, unknown key', () => {
+  test('insertManyRecords: defaults, bad chunkSize, bad skipInvalid, bad method, bad parallel, bad atomic, bad directCompress, unknown key', () => {
     expect(validateInsertManyOptions(undefined)).toEqual({
       skipInvalid: false,
       chunkSize: 10_000,
       method: 'auto',
       parallel: 1,
       atomic: false,
+      directCompress: false,
     })
     expect(validateInsertManyOptions({ skipInvalid: true, chunkSize: 1, method: 'unnest', parallel: 4 })).toEqual({
       skipInvalid: true,
@@ -25,7 +26,11 @@ describe('options of the repository functions', () => {
       method: 'unnest',
       parallel: 4,
       atomic: false,
+      directCompress: false,
     })
+    expect(validateInsertManyOptions({ directCompress: true }).directCompress).toBe(true)
+    expectInvalid(() => validateInsertManyOptions({ directCompress: 1 }), 'directCompress')
+    expectInvalid(() => validateInsertManyOptions({ directCompress: true, method: 'unnest' }), 'directCompress')
     expect(validateInsertManyOptions({ atomic: true }).atomic).toBe(true)
     expectInvalid(() => validateInsertManyOptions({ atomic: 'yes' }), 'atomic')
     expectInvalid(() => validateInsertManyOptions({ atomic: true, parallel: 2 }), 'atomic')
