@@ -67,7 +67,7 @@ export async function embeddedDeclared(o: BenchOptions): Promise<Comparison[]> {
         ingestRows: Math.max(1, Math.floor(o.declaredRows / 4)),
         devices: Math.max(2, Math.floor(o.declaredDevices / 2)),
         days: Math.min(o.declaredDays, 2),
-        denseDays: o.smoke ? 3 : 60,
+        denseDays: o.smoke ? 3 : 180,
         repeats: Math.min(o.repeats, 5),
       },
     )

@@ -8,6 +8,7 @@
 import { sql } from 'drizzle-orm'
 import { doublePrecision, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
 import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
+import { compressChunks } from '../../src/operations/index.ts'
 import { timescale } from '../../src/repository/timescale.ts'
 import {
   continuousAggregate,
@@ -47,6 +48,19 @@ export const readingsHourly = continuousAggregate('bench_readings_hourly', {
   },
 })
 
+/** The same readings without a key (append-only), with the columnstore: for direct compress. */
+export const logs = pgTable('bench_logs', {
+  device: text('device').notNull(),
+  time: timestamp('time', { withTimezone: true, mode: 'string' }).notNull(),
+  temperature: doublePrecision('temperature').notNull(),
+  humidity: doublePrecision('humidity'),
+})
+export const logsHypertable = hypertable(logs, {
+  time: 'time',
+  chunkInterval: '1 day',
+  compression: { segmentBy: ['device'], orderBy: ['time DESC'] },
+})
+
 const TABLE_SQL = `create table bench_readings (device text not null, time timestamptz not null,
   temperature double precision not null, humidity double precision, primary key (device, time))`
 
@@ -83,19 +97,14 @@ export async function declaredTable(d: DeclaredDatabase, sizes: DeclaredSizes): 
   await d.query(TABLE_SQL)
   for (const statement of renderMigration(plan).split(STATEMENT_BREAKPOINT)) await d.query(statement)
   const comparisons = [await ingest(d, sizes)]
+  if (d.tsl) comparisons.push(await directCompressIngest(d, sizes))
   comparisons.push(...(await queries(d, sizes)))
   return comparisons
 }
 
 async function ingest(d: DeclaredDatabase, sizes: DeclaredSizes): Promise<Comparison> {
   const devices = 500
-  const start = Date.parse(END) - 7 * 86_400_000
-  const rows = Array.from({ length: sizes.ingestRows }, (_, i) => ({
-    device: device(i % devices),
-    time: iso(start + Math.floor(i / devices) * 60_000),
-    temperature: 20 + (i % 97) / 10,
-    humidity: i % 5 === 0 ? null : 40 + (i % 31),
-  }))
+  const rows = ingestRows(sizes.ingestRows)
   const handle = timescale(d.db, readingsHypertable)
   const contenders: Record<string, { label: string; run: () => Promise<unknown> }> = {
     ours: { label: 'timescale(db, declaration).insertMany (plain COPY, upsert on a conflict)', run: () => handle.insertMany(rows) },
@@ -149,6 +158,90 @@ async function ingest(d: DeclaredDatabase, sizes: DeclaredSizes): Promise<Compar
     ],
   }
   comparison.ratios = [ratio(comparison, 'ours', 'raw-copy'), ratio(comparison, 'ours', 'drizzle-insert')]
+  return comparison
+}
+
+/** The ingest rows: `count` new keys over minutes of 500 devices. */
+function ingestRows(count: number) {
+  const devices = 500
+  const start = Date.parse(END) - 7 * 86_400_000
+  return Array.from({ length: count }, (_, i) => ({
+    device: device(i % devices),
+    time: iso(start + Math.floor(i / devices) * 60_000),
+    temperature: 20 + (i % 97) / 10,
+    humidity: i % 5 === 0 ? null : 40 + (i % 31),
+  }))
+}
+
+/*
+ * An append-only table with the columnstore, written three ways to the end state a bulk load
+ * wants: `insertMany` with direct compress (the rows land compressed), a plain `insertMany` then
+ * `compressChunks` (what the compression policy would do later), and a plain `insertMany` left in
+ * the rowstore. Rows per second to the end state, and what each takes on disk.
+ */
+async function directCompressIngest(d: DeclaredDatabase, sizes: DeclaredSizes): Promise<Comparison> {
+  const rows = ingestRows(sizes.ingestRows)
+  await d.query(`create table bench_logs (device text not null, time timestamptz not null,
+    temperature double precision not null, humidity double precision)`)
+  for (const statement of renderMigration(planMigration(EMPTY_STATE, stateOf([logsHypertable]))).split(STATEMENT_BREAKPOINT))
+    await d.query(statement)
+  const handle = timescale(d.db, logsHypertable)
+  const contenders: Record<string, { label: string; run: () => Promise<unknown> }> = {
+    direct: { label: 'insertMany(rows, { directCompress: true })', run: () => handle.insertMany(rows, { directCompress: true }) },
+    'plain-compress': {
+      label: 'insertMany(rows), then compressChunks',
+      run: async () => {
+        await handle.insertMany(rows)
+        await compressChunks(d.db, logsHypertable)
+      },
+    },
+    plain: { label: 'insertMany(rows) (rowstore, for the policy to compress later)', run: () => handle.insertMany(rows) },
+  }
+  const names = Object.keys(contenders)
+  const samples: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]))
+  const bytes: Record<string, number> = {}
+  const compressed: Record<string, string> = {}
+  const counts: Record<string, number> = {}
+  log(`declared append-only ingest (${d.database}): ${fmt(rows.length)} rows, ${names.length} contenders x ${sizes.repeats}`)
+  for (let round = 0; round < sizes.repeats; round++) {
+    for (const name of rotated(names, round)) {
+      await d.query('truncate bench_logs')
+      samples[name]?.push(await timed(() => (contenders[name] as { run: () => Promise<unknown> }).run()))
+      const [row] =
+        await d.query(`select count(*)::int as n, (select total_bytes from hypertable_detailed_size('bench_logs'))::float8 as bytes,
+        (select count(*) filter (where is_compressed) || '/' || count(*) from timescaledb_information.chunks where hypertable_name = 'bench_logs') as compressed
+        from bench_logs`)
+      counts[name] = Number(row?.n)
+      bytes[name] = Number(row?.bytes)
+      compressed[name] = String(row?.compressed)
+    }
+  }
+  const mb = (n: number | undefined) => `${((n ?? 0) / 1_048_576).toFixed(1)} MB`
+  const comparison: Comparison = {
+    id: `declared.${d.database}.direct-compress`,
+    group: 'ingest',
+    database: d.database,
+    title: `An append-only table with the columnstore (${fmt(rows.length)} rows): direct compress vs insert then compress`,
+    unit: 'rows/s',
+    params: { rows: rows.length, runs: sizes.repeats },
+    entries: names.map((name) => ({
+      name,
+      label: (contenders[name] as { label: string }).label,
+      value: rowsPerSecond(rows.length, median(samples[name] ?? [])),
+      samples: (samples[name] ?? []).map((ms) => Math.round(ms)),
+    })),
+    ratios: [],
+    checks: [
+      { name: 'every contender wrote every row', ok: names.every((n) => counts[n] === rows.length), detail: JSON.stringify(counts) },
+      {
+        name: 'direct compress and compressChunks left every chunk compressed',
+        ok: [compressed.direct, compressed['plain-compress']].every((c) => c !== undefined && c.split('/')[0] === c.split('/')[1]),
+        detail: JSON.stringify(compressed),
+      },
+    ],
+    note: `On disk after each: direct compress ${mb(bytes.direct)}, insert then compress ${mb(bytes['plain-compress'])}, rowstore ${mb(bytes.plain)} (hypertable_detailed_size; chunks compressed: ${JSON.stringify(compressed)}).`,
+  }
+  comparison.ratios = [ratio(comparison, 'direct', 'plain-compress'), ratio(comparison, 'direct', 'plain')]
   return comparison
 }
 

@@ -125,6 +125,10 @@ function byTargetSection(r: BenchResults): string[] {
       "Declared table: insertMany vs Drizzle's insert().onConflictDoUpdate()",
       (db) => ratioCell(`declared.${db}.ingest`, 'ours', 'drizzle-insert'),
     ],
+    [
+      'Append-only table with the columnstore: insertMany directCompress vs insertMany + compressChunks (rows/s)',
+      (db) => ratioCell(`declared.${db}.direct-compress`, 'direct', 'plain-compress'),
+    ],
     ['Declared table: latest() of every key vs DISTINCT ON', (db) => ratioCell(`declared.${db}.latest-all`, 'ours', 'distinct-on')],
     [
       'Declared table: latest({ since: a day ago }) vs DISTINCT ON',

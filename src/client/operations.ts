@@ -29,6 +29,8 @@ export const OPERATIONS = {
   latest: 'replica-read',
   buckets: 'replica-read',
   aggregate: 'replica-read',
+  // Page by page on the primary, each page retried (a page is one statement from a cursor).
+  stream: 'read',
 } as const satisfies Record<string, 'write' | 'read' | 'replica-read'>
 
 /** A client operation (a method name). */

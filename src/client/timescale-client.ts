@@ -16,6 +16,8 @@ import {
   streamRecords,
   upsertEntity,
 } from '../repository/index.ts'
+import { streamRows } from '../repository/stream-rows.ts'
+import { tableShape } from '../repository/table-shape.ts'
 import { type HypertableHandle, type TimescaleOptions, timescale } from '../repository/timescale.ts'
 import type * as schema from '../schema/index.ts'
 import type { ColumnKey, Hypertable } from '../toolkit/hypertable.ts'
@@ -289,8 +291,9 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
    * A declared hypertable's handle (see `timescale()`) whose operations run as the client's own:
    * retried with backoff on a broken connection, counted by `acquireTimeout`, and the reads
    * (`range`, `latest`, `buckets`, `aggregate`, `stream`) on a healthy read replica when the client
-   * has some. Writes are upserts, so a retried `insertMany` writes nothing twice. `stream` pages are
-   * not retried (a failed page ends the iteration with the error).
+   * has some. Writes are upserts, so a retried `insertMany` writes nothing twice. `stream` reads the
+   * primary page by page, each page retried like any call (it resumes from the last row yielded:
+   * nothing twice, nothing skipped).
    *
    * @example
    * ```ts
@@ -306,6 +309,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
     this.#assertOpen()
     const on = (db: AnyPgDatabase) => timescale(db, declaration, options)
     const primary = on(this.#db)
+    const shape = tableShape(declaration as unknown as Hypertable)
     return {
       hypertable: declaration,
       insertMany: (rows, o) => this.#run('insertMany', () => primary.insertMany(rows, o), typeof o?.parallel === 'number' ? o.parallel : 1),
@@ -313,7 +317,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
       latest: (q) => this.#read('latest', (db) => on(db).latest(q)),
       buckets: (q) => this.#read('buckets', (db) => on(db).buckets(q)),
       aggregate: (q) => this.#read('aggregate', (db) => on(db).aggregate(q)),
-      stream: (q) => primary.stream(q),
+      stream: (q) => this.#guardStream(streamRows<T['$inferSelect']>(this.#db, shape, q, 'stream', (page) => this.#attempt('stream', page))),
     }
   }
 
@@ -454,7 +458,7 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
     return this.#reads ? this.#reads.stream(open) : open(this.#db)
   }
 
-  async *#guardStream(stream: AsyncIterable<StoredRecord>): AsyncGenerator<StoredRecord, void, undefined> {
+  async *#guardStream<R>(stream: AsyncIterable<R>): AsyncGenerator<R, void, undefined> {
     this.#assertOpen()
     try {
       yield* stream

@@ -12,19 +12,21 @@ import type { ShapeColumn, TableShape } from './table-shape.ts'
  * without holding a cursor or a connection between pages. Pages follow each other by keyset on
  * (time, the rest of the key); a table without a key pages by time and skips the rows of the last
  * page's final instant already yielded (rows equal in every column but a json one may then come in
- * either order). Arguments are checked when it is called.
+ * either order). Arguments are checked when it is called. `runPage` runs each page's query (the
+ * client's retries: a page is one statement from a cursor, so running it again repeats nothing).
  */
 export function streamRows<R>(
   db: AnyPgDatabase,
   shape: TableShape,
   query: unknown,
   operation = 'stream',
+  runPage: <T>(page: () => Promise<T>) => Promise<T> = (page) => page(),
 ): AsyncGenerator<R, void, undefined> {
   const q = validateOptions(query, ['where', 'from', 'to', 'order', 'pageSize'], 'query')
   const filter = checkFilter(shape, q)
   const order = validateSortOrder(q.order, 'order', 'asc')
   const pageSize = validateInteger(q.pageSize, 'pageSize', 1, 100_000, 1000)
-  return pages<R>(db, shape, filter.where, order, pageSize, operation)
+  return pages<R>(db, shape, filter.where, order, pageSize, operation, runPage)
 }
 
 async function* pages<R>(
@@ -34,6 +36,7 @@ async function* pages<R>(
   order: 'asc' | 'desc',
   pageSize: number,
   operation: string,
+  runPage: <T>(page: () => Promise<T>) => Promise<T>,
 ): AsyncGenerator<R, void, undefined> {
   const time = shape.columns[shape.time] as ShapeColumn
   const rest = shape.key.filter((i) => i !== shape.time).map((i) => shape.columns[i] as ShapeColumn)
@@ -69,13 +72,11 @@ async function* pages<R>(
       }
     }
     const cursorColumns = keyed ? rest.map((c) => sql`, ${sql.identifier(c.name)}::text as ${sql.identifier(`__dts_${c.key}`)}`) : []
+    const page = sql`select ${rowSelect(shape)}, ${timeText(time)} as __dts_time${sql.join(cursorColumns, sql``)}
+      from ${shape.table} t where ${where}${after} order by ${orderBy} limit ${pageSize} offset ${offset}`
     let rows: Record<string, unknown>[]
     try {
-      rows = await queryRows(
-        db,
-        sql`select ${rowSelect(shape)}, ${timeText(time)} as __dts_time${sql.join(cursorColumns, sql``)}
-          from ${shape.table} t where ${where}${after} order by ${orderBy} limit ${pageSize} offset ${offset}`,
-      )
+      rows = await runPage(() => queryRows(db, page))
     } catch (error) {
       throw toTimescaleError(error, { operation })
     }

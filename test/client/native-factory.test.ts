@@ -1,14 +1,26 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
+import { doublePrecision, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
 import { ClientFactory, type TimescaleClient, withRetry } from '../../src/client/index.ts'
 import { ConnectionError, ErrorCodes, type TimescaleClientError } from '../../src/errors.ts'
 import { type AnyPgDatabase, queryRows } from '../../src/internal/query-rows.ts'
 import { migrate } from '../../src/migrate.ts'
+import { hypertable } from '../../src/toolkit/index.ts'
 import type { TimeSeriesRecord } from '../../src/types.ts'
 import { type TestDatabase, targets, withDatabase } from '../support/targets.ts'
 import { type TcpProxy, tcpProxy } from './tcp-proxy.ts'
 
 const native = targets.find((t) => t.kind === 'native')
+const netReadings = pgTable(
+  'net_readings',
+  {
+    device: text('device').notNull(),
+    time: timestamp('time', { withTimezone: true, mode: 'string' }).notNull(),
+    value: doublePrecision('value').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.device, t.time] })],
+)
+const netReadingsHypertable = hypertable(netReadings, { time: 'time', chunkInterval: '6 hours' })
 const DAY = { from: '2024-01-15T00:00:00Z', to: '2024-01-16T00:00:00Z' }
 const fast = { retryBaseDelayMs: 5, retryMaxDelayMs: 20 }
 
@@ -217,6 +229,29 @@ describe.if(native !== undefined)('ClientFactory on the native server', () => {
         if (desc.length === 7) proxy.dropNext()
       }
       expect(desc).toEqual([...seen].reverse())
+    })
+
+    test("a declared table's stream through client.hypertable, cut between pages, resumes after the last row", async () => {
+      await t.db.execute(sql`create table net_readings (device text not null, time timestamptz not null, value double precision not null,
+        primary key (device, time))`)
+      await t.db.execute(sql`select create_hypertable('net_readings', 'time', chunk_time_interval => interval '6 hours')`)
+      const handle = client.hypertable(netReadingsHypertable)
+      const rows = ['a', 'b'].flatMap((device) =>
+        Array.from({ length: 30 }, (_, i) => ({
+          device,
+          time: `2024-01-15T${String(i % 24).padStart(2, '0')}:${i < 24 ? '00' : '30'}:00.000000Z`,
+          value: i,
+        })),
+      )
+      await handle.insertMany(rows)
+      const seen: string[] = []
+      const before = proxy.drops
+      for await (const row of handle.stream({ from: DAY.from, to: DAY.to, pageSize: 7 })) {
+        seen.push(`${row.time} ${row.device}`)
+        if (seen.length === 10 || seen.length === 31) proxy.dropNext()
+      }
+      expect(proxy.drops).toBe(before + 2)
+      expect(seen).toEqual(rows.map((r) => `${r.time} ${r.device}`).sort())
     })
   })
 
