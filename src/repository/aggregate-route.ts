@@ -16,7 +16,7 @@ import type { ShapeColumn, TableShape } from './table-shape.ts'
  * - the aggregate is there: the Timescale license, TimescaleDB >= 2.23 (whose invalidation logs
  *   were checked, on 2.23 and 2.29, to record every insert, update, delete, drop_chunks and
  *   truncate below the materialized watermark), finalized, and the hypertable the one this
- *   session's search path finds (looked up once per database, through the one catalog reader);
+ *   session's search path finds (looked up once a minute per database, through the one catalog reader);
  * - a `timestamptz` time column, the query's time zone the aggregate's, no gap filling, and the
  *   width a multiple of the aggregate's bucket (months of months, or months of a bucket that
  *   divides a day): each aggregate bucket then lies in exactly one of the query's buckets;
@@ -196,7 +196,13 @@ interface Found {
   table: SQL
 }
 
-const lookups = new WeakMap<object, Promise<Map<string, Found> | null>>()
+/*
+ * What the catalog says, per database, read again after a minute: an aggregate created (or
+ * dropped and created again) since is routed to from then on. A dropped one is noticed at once
+ * (its read fails with 42P01: forgetAggregates).
+ */
+const lookups = new WeakMap<object, { found: Promise<Map<string, Found> | null>; at: number }>()
+const CATALOG_TRUSTED_MS = 60_000
 
 /** Forgets what was found for `db` (after an aggregate vanished under a routed query). */
 export function forgetAggregates(db: AnyPgDatabase): void {
@@ -206,11 +212,11 @@ export function forgetAggregates(db: AnyPgDatabase): void {
 
 async function catalogOf(db: AnyPgDatabase): Promise<Map<string, Found> | null> {
   let lookup = lookups.get(db)
-  if (!lookup) {
-    lookup = lookUp(db).catch(() => null)
+  if (!lookup || performance.now() - lookup.at > CATALOG_TRUSTED_MS) {
+    lookup = { found: lookUp(db).catch(() => null), at: performance.now() }
     lookups.set(db, lookup)
   }
-  return lookup
+  return lookup.found
 }
 
 async function lookUp(db: AnyPgDatabase): Promise<Map<string, Found> | null> {

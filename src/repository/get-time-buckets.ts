@@ -32,7 +32,7 @@ const operation = 'getTimeBuckets'
  * from its materialized hours plus the raw rows after its watermark, as its real-time view does.
  * It is used only when no change to the range waits for a refresh, so the numbers are those of
  * the raw query (an `avg` may differ in the last bits of a double, as two plans of the raw query
- * may). On the Apache edition the aggregate does not exist; that is checked once per database.
+ * may). On the Apache edition the aggregate does not exist; that is checked once a minute per database.
  *
  * @throws {ValidationError} fields `entityId`, `interval`, `range*`, `aggregateFunction`,
  *   `aggregateColumn`, `timeZone` (also when the server does not know the zone), `gapFill`, `order`, `limit`.
