@@ -317,7 +317,8 @@ export class TimescaleClient<TDb extends AnyPgDatabase = TimescaleDatabase> impl
       latest: (q) => this.#read('latest', (db) => on(db).latest(q)),
       buckets: (q) => this.#read('buckets', (db) => on(db).buckets(q)),
       aggregate: (q) => this.#read('aggregate', (db) => on(db).aggregate(q)),
-      stream: (q) => this.#guardStream(streamRows<T['$inferSelect']>(this.#db, shape, q, 'stream', (page) => this.#attempt('stream', page))),
+      stream: (q) =>
+        this.#guardStream(streamRows<T['$inferSelect']>(this.#db, shape, q, 'stream', (page) => this.#attempt('stream', page))),
     }
   }
 

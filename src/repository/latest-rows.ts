@@ -60,8 +60,10 @@ export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query:
     // The distinct keys by a recursive skip over an index starting with the `by` columns: each
     // step is the next key after the previous one. Run on each chunk table by itself, a chunk is
     // probed once per key it holds; on the hypertable, each step probes every chunk (a key that
-    // lives in a few chunks of many costs a probe in all of them). A hypertable with compression
-    // enabled is skipped over as a whole: a compressed chunk has no such index.
+    // lives in a few chunks of many costs a probe in all of them). The hypertable as a whole
+    // where the planner excludes most chunks (`since`: measured 8x DISTINCT ON that way, 3x
+    // through the chunk list, which costs a round trip), or where compression is enabled (a
+    // compressed chunk has no such index).
     const skip = (table: SQL) => {
       const firstStep = sql`select ${sql.join(names, sql`, `)} from ${table} where ${sql.join(
         names.map((n) => sql`${n} is not null`),
@@ -75,21 +77,24 @@ export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query:
       return sql`with recursive k(${sql.join(keyAliases, sql`, `)}) as ((${firstStep}) union all select n.* from k s cross join lateral (${nextStep}) n)
         select * from k`
     }
-    const since = q.since === undefined ? undefined : typedValue(time, time.codec.encode(q.since, 'since') as string)
-    statement = async () => {
-      const { compression, chunks } = await readChunkTables(db, shape.tableText, since)
-      if (chunks.length === 0) return null
-      const keys = compression
-        ? skip(shape.table)
-        : sql`select distinct * from (${sql.join(
-            chunks.map((c) => sql`(${skip(sql`${sql.identifier(c.schema)}.${sql.identifier(c.name)}`)})`),
-            sql` union all `,
-          )}) u`
-      return sql`with k as (${keys}) select r.* from k ${lookup} order by ${sql.join(
+    const withKeys = (keys: SQL) =>
+      sql`with k as (${keys}) select r.* from k ${lookup} order by ${sql.join(
         keyAliases.map((a) => sql`k.${a}`),
         sql`, `,
       )} limit ${limit}`
-    }
+    if (q.since !== undefined) statement = withKeys(skip(shape.table))
+    else
+      statement = async () => {
+        const { compression, chunks } = await readChunkTables(db, shape.tableText)
+        if (chunks.length === 0) return null
+        if (compression) return withKeys(skip(shape.table))
+        return withKeys(
+          sql`select distinct * from (${sql.join(
+            chunks.map((c) => sql`(${skip(sql`${sql.identifier(c.schema)}.${sql.identifier(c.name)}`)})`),
+            sql` union all `,
+          )}) u`,
+        )
+      }
   }
   for (let attempt = 1; ; attempt++) {
     try {
