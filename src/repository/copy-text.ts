@@ -7,12 +7,17 @@ import type { WriteTarget } from './write-target.ts'
  * https://www.postgresql.org/docs/current/sql-copy.html#id-1.9.3.55.9.2
  */
 
-const SPECIAL = /[\\\t\n\r]/
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\t': '\\t', '\n': '\\n', '\r': '\\r' }
 
 function field(value: string | null | undefined): string {
   if (value === null || value === undefined) return '\\N'
-  return SPECIAL.test(value) ? value.replace(/[\\\t\n\r]/g, (c) => ESCAPES[c] ?? c) : value
+  // A scan by character code: most values have nothing to escape (faster than a regular expression
+  // test for the short texts of a key).
+  for (let i = 0; i < value.length; i++) {
+    const c = value.charCodeAt(i)
+    if (c === 92 || c === 9 || c === 10 || c === 13) return value.replace(/[\\\t\n\r]/g, (ch) => ESCAPES[ch] ?? ch)
+  }
+  return value
 }
 
 /** A column's COPY field: its text escaped, unless its codec's texts never need it (numbers, times, uuids). */

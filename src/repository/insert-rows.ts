@@ -52,11 +52,15 @@ export async function insertRows(
 
   let rows: EncodedRow[]
   if (shape.key.length > 0) {
-    const unique = new Map<string, EncodedRow>()
-    for (const row of valid) unique.set(row.key, row)
     // In key order: concurrent calls writing overlapping keys then lock them in the same order,
-    // so their transactions wait for each other instead of deadlocking.
-    rows = [...unique.values()].sort(byKey)
+    // so their transactions wait for each other instead of deadlocking. The sort is stable, so the
+    // last row of each run of equal keys is the one given last: it wins.
+    const sorted = valid.slice().sort(byKey)
+    rows = []
+    for (let i = 0; i < sorted.length; i++) {
+      const row = sorted[i] as EncodedRow
+      if (i + 1 === sorted.length || (sorted[i + 1] as EncodedRow).key !== row.key) rows.push(row)
+    }
   } else {
     rows = valid.slice().sort(byTime)
   }
