@@ -11,7 +11,7 @@ import { setJobsScheduled } from '../../src/jobs/set-jobs-scheduled.ts'
 import { insertManyRecords } from '../../src/repository/index.ts'
 import { collectStatus } from '../../src/status/index.ts'
 import { cliEnv, runCli } from '../cli/cli-harness.ts'
-import { eventually } from '../support/eventually.ts'
+import { pollUntilDefined } from '../support/poll-until-defined.ts'
 import { type TestDatabase, targets } from '../support/targets.ts'
 
 const scheduled = targets.filter((t) => t.kind === 'native' && t.license === 'timescale')
@@ -53,26 +53,36 @@ for (const target of scheduled) {
     })
 
     test('retention drops the chunk older than a year, and only it', async () => {
-      await eventually('the 800-day-old row dropped by the retention policy', 60_000, async () => {
-        const [row] = await queryRows<{ n: number }>(
-          t.db,
-          sql`select count(*)::int as n from time_series_data where time < now() - interval '1 year'`,
-        )
-        return Number(row?.n) === 0
-      })
+      await pollUntilDefined(
+        'the 800-day-old row dropped by the retention policy',
+        async () => {
+          const [row] = await queryRows<{ n: number }>(
+            t.db,
+            sql`select count(*)::int as n from time_series_data where time < now() - interval '1 year'`,
+          )
+          return Number(row?.n) === 0 || undefined
+        },
+        60_000,
+        500,
+      )
       const [row] = await queryRows<{ n: number }>(t.db, sql`select count(*)::int as n from time_series_data`)
       expect(Number(row?.n)).toBe(5)
     }, 70_000)
 
     test('compression compresses the chunk older than 7 days, not the recent ones', async () => {
-      await eventually('the 10-day-old chunk compressed by the compression policy', 60_000, async () => {
-        const [row] = await queryRows<{ compressed: boolean | null }>(
-          t.db,
-          sql`select bool_or(is_compressed) as compressed from timescaledb_information.chunks
-              where hypertable_name = 'time_series_data' and range_start <= ${weekOld}::timestamptz and range_end > ${weekOld}::timestamptz`,
-        )
-        return row?.compressed === true
-      })
+      await pollUntilDefined(
+        'the 10-day-old chunk compressed by the compression policy',
+        async () => {
+          const [row] = await queryRows<{ compressed: boolean | null }>(
+            t.db,
+            sql`select bool_or(is_compressed) as compressed from timescaledb_information.chunks
+                where hypertable_name = 'time_series_data' and range_start <= ${weekOld}::timestamptz and range_end > ${weekOld}::timestamptz`,
+          )
+          return row?.compressed === true || undefined
+        },
+        60_000,
+        500,
+      )
       const recentChunks = await queryRows<{ compressed: boolean }>(
         t.db,
         sql`select is_compressed as compressed from timescaledb_information.chunks
@@ -86,11 +96,16 @@ for (const target of scheduled) {
     }, 70_000)
 
     test('the refresh policy advances the watermark past the recent rows and materializes their hours', async () => {
-      await eventually('hourly_metrics refreshed by its policy', 60_000, async () => {
-        const status = await collectStatus(t.db)
-        const watermark = status.continuousAggregates[0]?.watermark
-        return watermark !== null && watermark !== undefined && watermark > (recent[2] as string)
-      })
+      await pollUntilDefined(
+        'hourly_metrics refreshed by its policy',
+        async () => {
+          const status = await collectStatus(t.db)
+          const watermark = status.continuousAggregates[0]?.watermark
+          return (watermark !== null && watermark !== undefined && watermark > (recent[2] as string)) || undefined
+        },
+        60_000,
+        500,
+      )
       const [mat] = await queryRows<{ hours: number; points: number }>(
         t.db,
         sql`select count(*)::int as hours, sum(data_points)::int as points from hourly_metrics
@@ -103,10 +118,15 @@ for (const target of scheduled) {
       // Every 2 seconds all three, so two may collide (TimescaleDB 2.29's retention and compression
       // policies can deadlock or drop a chunk under each other): wait for a moment all three last succeeded.
       let status = await collectStatus(t.db)
-      await eventually('all three policies last succeeded', 30_000, async () => {
-        status = await collectStatus(t.db)
-        return status.jobs.filter((j) => j.id >= 1000 && j.lastRunStatus === 'Success').length === 3
-      })
+      await pollUntilDefined(
+        'all three policies last succeeded',
+        async () => {
+          status = await collectStatus(t.db)
+          return status.jobs.filter((j) => j.id >= 1000 && j.lastRunStatus === 'Success').length === 3 || undefined
+        },
+        30_000,
+        500,
+      )
       const policies = status.jobs.filter((j) => j.id >= 1000)
       expect(policies.map((j) => j.procedure.replace(/^.*\./, ''))).toEqual([
         'policy_compression',
@@ -137,13 +157,18 @@ for (const target of scheduled) {
           begin raise exception 'drizzle-timescale test: this job always fails'; end $$`),
       )
       const [job] = await queryRows<{ id: number }>(t.db, sql`select add_job('dts_failing_job', '1 hour', initial_start => now()) as id`)
-      await eventually('the failing job run by the scheduler', 60_000, async () => {
-        const [row] = await queryRows<{ status: string | null }>(
-          t.db,
-          sql`select last_run_status as status from timescaledb_information.job_stats where job_id = ${job?.id}::int`,
-        )
-        return row?.status === 'Failed'
-      })
+      await pollUntilDefined(
+        'the failing job run by the scheduler',
+        async () => {
+          const [row] = await queryRows<{ status: string | null }>(
+            t.db,
+            sql`select last_run_status as status from timescaledb_information.job_stats where job_id = ${job?.id}::int`,
+          )
+          return row?.status === 'Failed' || undefined
+        },
+        60_000,
+        500,
+      )
       const run = await runCli(['status', '--check'], cliEnv({ DATABASE_URL: t.url as string }))
       expect(run.code).toBe(4)
       expect(run.stdout).toMatch(

@@ -16,7 +16,7 @@ import { ClientFactory, type TimescaleClient } from '../../src/index.ts'
 import { hourlyMetricsQuery } from '../../src/repository/hourly-metrics-route.ts'
 import { validateInterval, validateRange, validateTimeBucketOptions } from '../../src/validation/index.ts'
 import { cliEnv, REPO, runCli } from '../cli/cli-harness.ts'
-import { eventually } from '../support/eventually.ts'
+import { pollUntilDefined } from '../support/poll-until-defined.ts'
 import { type SecureServer, secureServerUnavailable, startSecureServer, uniquePassword } from './secure-server.ts'
 
 const unavailable = secureServerUnavailable()
@@ -205,10 +205,15 @@ describe.skipIf(unavailable !== undefined)('least privilege: a migrator and an a
       // A run after this one: the scheduler may have run the job once already, at the migration.
       const before = (await runsOf(id)).runs
       await migratorSql`select alter_job(${id}::int, next_start => now())`
-      await eventually(`job ${id} run by the scheduler`, 30_000, async () => {
-        const now = await runsOf(id)
-        return now.status === 'Success' && now.runs > before
-      })
+      await pollUntilDefined(
+        `job ${id} run by the scheduler`,
+        async () => {
+          const now = await runsOf(id)
+          return (now.status === 'Success' && now.runs > before) || undefined
+        },
+        30_000,
+        500,
+      )
     }
     const status = await runCli(['status', '--check'], asMigrator())
     // With the output, so that a failure says which job or aggregate status --check saw.
