@@ -46,6 +46,8 @@ interface Partial {
 /** An aggregate the query can be answered from, before the per-call checks. */
 export interface RoutePlan {
   aggregate: AnyContinuousAggregate
+  /** Each query row (bucket and group-by keys) is one series of the aggregate: its group columns grouped or pinned. */
+  oneSeries: boolean
   partials: Partial[]
   /** Per measure of the query: its value from its partials (`h.p<i>`), grouped by the query's bucket. */
   merged: SQL[]
@@ -159,7 +161,7 @@ function planFor(shape: TableShape, aggregate: AnyContinuousAggregate, q: Bucket
         return undefined
     }
   }
-  return { aggregate, partials, merged }
+  return { aggregate, oneSeries, partials, merged }
 }
 
 /** Whether buckets of `coarse` are unions of whole buckets of `fine` (both from TimescaleDB's default origins). */
@@ -368,7 +370,7 @@ function routedQuery(shape: TableShape, plan: RoutePlan, top: Found, q: BucketQu
   const positions = (n: number) => sql.raw(Array.from({ length: n }, (_, i) => String(i + 1)).join(', '))
   const bucketColumn = sql`m.${sql.identifier(spec.bucketColumn)}`
   const stored = sql`select ${bucketColumn} as b${groupList('m')}${partialList((p) => p.stored)}
-    from ${top.table} m where ${bucketColumn} >= ${q.filter.from}::timestamptz and ${bucketColumn} < ${matEnd}::timestamptz${and}`
+    from ${top.table} m where ${bucketColumn} >= ${q.filter.from}::timestamptz and ${bucketColumn} < ${matEnd}::timestamptz${and}${bucketCutoff(plan, top, q, matEnd, and)}`
   const time = sql`t.${sql.identifier((shape.columns[shape.time] as ShapeColumn).name)}`
   const tz = spec.timeZone === null ? sql`` : sql`, ${spec.timeZone}::text`
   const fresh =
@@ -387,4 +389,31 @@ function routedQuery(shape: TableShape, plan: RoutePlan, top: Found, q: BucketQu
     sql``,
   )}
     from (${stored}${fresh}) h group by ${positions(1 + groups.length)}`
+}
+
+/*
+ * Several series (group-by columns) with a limit: only the aggregate rows that can reach the first
+ * `limit` query rows are read. Each query row is one series of the aggregate over one query
+ * bucket, so it holds at most `perRow` aggregate rows (the query width over the aggregate's
+ * bucket): the query buckets from the one holding the (limit x perRow)-th aggregate row (in the
+ * query's order) onwards already give `limit` rows or more, and nothing past them is needed.
+ * Fixed widths in UTC only (a month or a day in a time zone has no fixed number of rows). The raw
+ * rows after the watermark are not counted: for newest-first they only come before these, for
+ * oldest-first after; either way the bound stays on the safe side.
+ */
+function bucketCutoff(plan: RoutePlan, top: Found, q: BucketQuery, matEnd: string, and: SQL): SQL {
+  const bucket = validateInterval(plan.aggregate.spec.bucket)
+  if (q.groupBy.length === 0 || !plan.oneSeries || q.width.months > 0 || bucket.months > 0 || q.timeZone !== undefined) return sql``
+  const perRow = minimumMicroseconds(q.width) / minimumMicroseconds(bucket)
+  const bucketColumn = sql`c.${sql.identifier(plan.aggregate.spec.bucketColumn)}`
+  const width = sql`${q.width.text}::interval`
+  const order = sql.raw(q.order)
+  // The where conditions name the aggregate's own columns bare: they read `c` here as they read `m` there.
+  const nth = sql`(select ${bucketColumn} from ${top.table} c
+    where ${bucketColumn} >= ${q.filter.from}::timestamptz and ${bucketColumn} < ${matEnd}::timestamptz${and}
+    order by ${bucketColumn} ${order} offset ${q.limit * perRow - 1} limit 1)`
+  const m = sql`m.${sql.identifier(plan.aggregate.spec.bucketColumn)}`
+  return q.order === 'desc'
+    ? sql` and ${m} >= coalesce(time_bucket(${width}, ${nth}), '-infinity'::timestamptz)`
+    : sql` and ${m} < coalesce(time_bucket(${width}, ${nth}) + ${width}, 'infinity'::timestamptz)`
 }

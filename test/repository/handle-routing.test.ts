@@ -179,6 +179,26 @@ for (const target of targets.filter(hasTsl)) {
       expect(await routedTo({ ...monthlyQuery, timeZone: 'Europe/Berlin' })).toBe('raw')
     })
 
+    test('several series with a limit: only the aggregate rows that can reach the limit are read, the answer the raw one', async () => {
+      const handle = timescale(db, pricesHypertable, { aggregates: [daily, monthly] })
+      const plain = timescale(db, pricesHypertable)
+      const base = { from: '2025-01-06T00:00:00Z', to: '2025-12-29T00:00:00Z', groupBy: ['symbol'] as 'symbol'[] }
+      const measures = { n: measure.count(), high: measure.max(prices.price), total: measure.sum(prices.price) }
+      for (const width of ['1 day', '7 days', '28 days'])
+        for (const order of ['asc', 'desc'] as const) {
+          const all = await plain.buckets({ ...base, width, order, limit: 10_000, measures })
+          for (const limit of [1, 2, 3, 4, 7, 100]) {
+            const query = { ...base, width, order, limit, measures }
+            expect(await routedTo(query)).toBe('route_prices_daily')
+            expect(await handle.buckets(query)).toEqual(all.slice(0, limit))
+          }
+        }
+      // One symbol pinned, the other grouped: still one series per row. Grouped by nothing of the
+      // aggregate's (several series in a row): no cutoff, the same answer.
+      const pinned = { ...base, width: '7 days', order: 'desc' as const, limit: 5, measures, where: { symbol: ['AAA', 'CCC'] } }
+      expect(await handle.buckets(pinned)).toEqual(await plain.buckets(pinned))
+    })
+
     test('a change below the watermark is read from the rows until each level is refreshed', async () => {
       const handle = timescale(db, pricesHypertable, { aggregates: [daily, monthly] })
       const plain = timescale(db, pricesHypertable)
