@@ -22,7 +22,7 @@ import {
 } from '../../src/toolkit/index.ts'
 import { fmt } from '../ingest/native-ingest.ts'
 import { runQueryPair } from '../queries/run-query-pair.ts'
-import { type Comparison, type Database, ratio, rowsPerSecond } from '../results.ts'
+import { type Comparison, type Database, type Entry, ratio, rowsPerSecond } from '../results.ts'
 import { log, median, rotated, timed } from '../timing.ts'
 
 export const readings = pgTable(
@@ -146,12 +146,7 @@ async function ingest(d: DeclaredDatabase, sizes: DeclaredSizes): Promise<Compar
     title: `A declared table (${fmt(rows.length)} rows, new keys): the engine vs raw COPY vs Drizzle's insert`,
     unit: 'rows/s',
     params: { rows: rows.length, devices, runs: sizes.repeats },
-    entries: names.map((name) => ({
-      name,
-      label: (contenders[name] as { label: string }).label,
-      value: rowsPerSecond(rows.length, median(samples[name] ?? [])),
-      samples: (samples[name] ?? []).map((ms) => Math.round(ms)),
-    })),
+    entries: rowsEntries(contenders, samples, rows.length),
     ratios: [],
     checks: [
       { name: 'every contender wrote every row', ok: names.every((n) => counts[n] === rows.length), detail: JSON.stringify(counts) },
@@ -224,12 +219,7 @@ async function directCompressIngest(d: DeclaredDatabase, sizes: DeclaredSizes): 
     title: `An append-only table with the columnstore (${fmt(rows.length)} rows): direct compress vs insert then compress`,
     unit: 'rows/s',
     params: { rows: rows.length, runs: sizes.repeats },
-    entries: names.map((name) => ({
-      name,
-      label: (contenders[name] as { label: string }).label,
-      value: rowsPerSecond(rows.length, median(samples[name] ?? [])),
-      samples: (samples[name] ?? []).map((ms) => Math.round(ms)),
-    })),
+    entries: rowsEntries(contenders, samples, rows.length),
     ratios: [],
     checks: [
       { name: 'every contender wrote every row', ok: names.every((n) => counts[n] === rows.length), detail: JSON.stringify(counts) },
@@ -243,6 +233,16 @@ async function directCompressIngest(d: DeclaredDatabase, sizes: DeclaredSizes): 
   }
   comparison.ratios = [ratio(comparison, 'direct', 'plain-compress'), ratio(comparison, 'direct', 'plain')]
   return comparison
+}
+
+/** Each contender's rows per second (the median of its runs), with its runs in ms. */
+function rowsEntries(contenders: Record<string, { label: string }>, samples: Record<string, number[]>, rows: number): Entry[] {
+  return Object.entries(contenders).map(([name, { label }]) => ({
+    name,
+    label,
+    value: rowsPerSecond(rows, median(samples[name] ?? [])),
+    samples: (samples[name] ?? []).map((ms) => Math.round(ms)),
+  }))
 }
 
 async function queries(d: DeclaredDatabase, sizes: DeclaredSizes): Promise<Comparison[]> {

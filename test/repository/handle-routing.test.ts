@@ -9,7 +9,6 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { doublePrecision, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
-import { postgresJsClientOf } from '../../src/internal/driver.ts'
 import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
 import { routedBuckets, routePlans } from '../../src/repository/aggregate-route.ts'
 import { checkBucketQuery } from '../../src/repository/bucket-rows.ts'
@@ -17,6 +16,7 @@ import { tableShape } from '../../src/repository/table-shape.ts'
 import { timescale } from '../../src/repository/timescale.ts'
 import { continuousAggregate, hypertable, measure } from '../../src/toolkit/index.ts'
 import { applyDeclarations } from '../support/apply-declarations.ts'
+import { tapStatements } from '../support/tap-statements.ts'
 import { hasTsl, targets } from '../support/targets.ts'
 
 const prices = pgTable(
@@ -62,30 +62,6 @@ const monthBucket: (typeof monthly.view.$inferSelect)['bucket'] = '2025-01-01T00
 // @ts-expect-error a number is not the bucket type
 const notABucket: (typeof monthly.view.$inferSelect)['bucket'] = 1
 void [monthBucket, notABucket]
-
-/** Counts the statements the package sends on `db` (postgres.js: its pool's `unsafe`; other drivers: Drizzle's `execute`). */
-function countStatements(db: AnyPgDatabase): { readonly count: number; reset(): void; restore(): void } {
-  const pool = postgresJsClientOf(db)
-  const owner = (pool ?? db) as unknown as Record<string, (...args: unknown[]) => unknown>
-  const name = pool ? 'unsafe' : 'execute'
-  const original = owner[name] as (...args: unknown[]) => unknown
-  let count = 0
-  owner[name] = function (this: unknown, ...args: unknown[]) {
-    count++
-    return original.apply(this, args)
-  }
-  return {
-    get count() {
-      return count
-    },
-    reset: () => {
-      count = 0
-    },
-    restore: () => {
-      owner[name] = original
-    },
-  }
-}
 
 const SYMBOLS = ['AAA', 'BBB', 'CCC']
 const first = Date.parse('2025-01-01T00:00:00Z')
@@ -228,7 +204,7 @@ for (const target of targets.filter(hasTsl)) {
         const routed = await routedBuckets(db, shape, routePlans(shape, [daily, monthly], q), q, true)
         return routed?.gate ? routed.aggregate.spec.name : 'checked first'
       }
-      const statements = countStatements(db)
+      const statements = tapStatements(db)
       try {
         expect(await handle.buckets(query)).toEqual(await plain.buckets(query))
         expect(await remembered()).toBe('route_prices_monthly')

@@ -11,11 +11,11 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { doublePrecision, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
-import { postgresJsClientOf } from '../../src/internal/driver.ts'
 import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
 import { timescale } from '../../src/repository/timescale.ts'
 import { hypertable } from '../../src/toolkit/index.ts'
 import { applyDeclarations } from '../support/apply-declarations.ts'
+import { tapStatements } from '../support/tap-statements.ts'
 import { hasTsl, targets } from '../support/targets.ts'
 
 const readings = pgTable(
@@ -115,22 +115,12 @@ for (const target of targets) {
 
     test('a chunk dropped between the listing of the chunks and the read: listed again', async () => {
       // The first statement of the call is the listing; the oldest chunk is dropped right after it.
-      const pool = postgresJsClientOf(db)
-      const owner = (pool ?? db) as unknown as Record<string, (...args: unknown[]) => Promise<unknown>>
-      const name = pool ? 'unsafe' : 'execute'
-      const original = owner[name] as (...args: unknown[]) => Promise<unknown>
-      let calls = 0
-      owner[name] = async function (this: unknown, ...args: unknown[]) {
-        const result = await original.apply(this, args)
-        if (++calls === 1) {
-          const drop = `select drop_chunks('latest_readings', older_than => '${iso(start + 24 * HOUR)}'::timestamptz)`
-          await original.apply(this, pool ? [drop] : [sql.raw(drop)])
-        }
-        return result
-      }
+      const tap = tapStatements(db, async (n, run) => {
+        if (n === 1) await run(`select drop_chunks('latest_readings', older_than => '${iso(start + 24 * HOUR)}'::timestamptz)`)
+      })
       try {
         const after = await handle().latest()
-        expect(calls).toBeGreaterThan(2)
+        expect(tap.count).toBeGreaterThan(2)
         expect(after).toEqual(
           newest(
             data.filter((r) => r.time >= iso(start + 24 * HOUR)),
@@ -139,7 +129,7 @@ for (const target of targets) {
         )
         expect(after.some((r) => r.site === 'old')).toBe(false)
       } finally {
-        owner[name] = original
+        tap.restore()
       }
     })
 
