@@ -13,7 +13,8 @@ export interface StatementTap {
  * Counts the statements the package sends on `db` (on a postgres.js pool its `unsafe`, on other
  * drivers Drizzle's `execute`), and runs `after(n, run)` once the n-th has answered, before its
  * caller sees the answer: `run` sends a statement of the test's own on the same database, uncounted
- * (to stage what happens between two statements of one call). `restore()` undoes it.
+ * (to stage what happens between two statements of one call; not for a call that streams a COPY).
+ * `restore()` undoes it.
  */
 export function tapStatements(
   db: AnyPgDatabase,
@@ -24,11 +25,16 @@ export function tapStatements(
   const name = pool ? 'unsafe' : 'execute'
   const original = owner[name] as (...args: unknown[]) => Promise<unknown>
   let count = 0
-  owner[name] = async function (this: unknown, ...args: unknown[]) {
+  owner[name] = function (this: unknown, ...args: unknown[]) {
     const n = ++count
-    const result = await original.apply(this, args)
-    if (after) await after(n, (text) => original.apply(this, pool ? [text] : [sql.raw(text)]))
-    return result
+    // The driver's own object goes back as it is (a postgres.js query also streams a COPY); with
+    // `after`, the answer is awaited first, so a call that streams a COPY then cannot be tapped.
+    const result = original.apply(this, args)
+    if (!after) return result
+    return Promise.resolve(result).then(async (answer) => {
+      await after(n, (text) => original.apply(this, pool ? [text] : [sql.raw(text)]))
+      return answer
+    })
   }
   return {
     get count() {
