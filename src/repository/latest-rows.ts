@@ -51,8 +51,8 @@ export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query:
       ${lookup} order by k.__dts_ord limit ${limit}`
   } else if (by.length === 1 && (await hasSkipScan(db))) {
     // TimescaleDB's SkipScan (Timescale license) reads the distinct keys of each chunk's index
-    // with one probe per key and chunk that holds it; the recursive skip below probes every chunk
-    // for every key. Measured in BENCHMARKS.md (declared.*.latest-all).
+    // with one probe per key and chunk that holds it, as the skip below does chunk by chunk, in
+    // one plan: no chunk list first. Measured in BENCHMARKS.md (declared.*.latest-all).
     const [name] = names
     statement = sql`with k(__dts_k0) as (select distinct ${name} from ${shape.table} where ${name} is not null${extra})
       select r.* from k ${lookup} order by k.__dts_k0 limit ${limit}`
