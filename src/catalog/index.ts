@@ -3,6 +3,8 @@
  * getTimeBuckets to hourly_metrics: information views where they carry the fact, the internal
  * catalog by name where they do not (see each reader), the server version in hand.
  */
+
+export { compressionEnabled } from './compression-enabled.ts'
 export { type ChunkTables, readChunkTables } from './read-chunk-tables.ts'
 export { type CatalogContinuousAggregate, readContinuousAggregates } from './read-continuous-aggregates.ts'
 export { type CatalogDimension, type CatalogHypertable, readHypertables } from './read-hypertables.ts'

@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm'
 import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
+import { compressionEnabled } from './compression-enabled.ts'
 
 /** The chunk tables of a hypertable, as a read may name them one by one. */
 export interface ChunkTables {
@@ -13,15 +14,13 @@ export interface ChunkTables {
  * The chunk tables of the hypertable `tableText` names (as SQL text, resolved by the search
  * path): its inheritance children in `pg_inherits`, as TimescaleDB creates every chunk (a third
  * of `show_chunks`' time with 187 chunks on 2.19 here, where it was most of a `latest()` call),
- * and the hypertable's compression state from TimescaleDB's catalog table (the
- * `compression_state` column of 2.0 to 2.29; 0 = off). A compressed chunk's data lives in a child
- * of TimescaleDB's internal compressed hypertable, not here.
+ * and whether the hypertable has compression enabled ({@link compressionEnabled}). A compressed
+ * chunk's data lives in a child of TimescaleDB's internal compressed hypertable, not here.
  */
 export async function readChunkTables(db: AnyPgDatabase, tableText: string): Promise<ChunkTables> {
   const [row] = await queryRows<{ compression: boolean; chunks: { schema: string; name: string }[] | string | null }>(
     db,
-    sql`select coalesce((select h.compression_state <> 0 from _timescaledb_catalog.hypertable h
-          where format('%I.%I', h.schema_name, h.table_name)::regclass = ${tableText}::regclass), false) as compression,
+    sql`select ${compressionEnabled(tableText)} as compression,
         (select json_agg(json_build_object('schema', n.nspname, 'name', c.relname))
           from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_namespace n on n.oid = c.relnamespace
           where i.inhparent = ${tableText}::regclass) as chunks`,
