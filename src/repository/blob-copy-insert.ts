@@ -9,10 +9,11 @@ import type { WriteTarget } from './write-target.ts'
  * every key is new (PGlite has no COPY FROM STDIN; its COPY reads a Blob as /dev/blob). `true`
  * when the rows were written by COPY; `false` when the caller must upsert them (see
  * plain-copy-first.ts). One statement, so all or nothing. A table without a key is always copied.
+ * `client` may be a PGlite transaction's (direct compress sets its setting there first).
  * @see https://pglite.dev/docs/api#query-options
  */
 export async function blobCopyInsert(
-  client: BlobCopyClient,
+  client: Pick<BlobCopyClient, 'query'>,
   target: WriteTarget,
   chunks: readonly (readonly EncodedRow[])[],
 ): Promise<boolean> {

@@ -3,8 +3,9 @@ import { copyFromStdin } from '../internal/copy-from-stdin.ts'
 import { blobCopyClientOf, nodePgClientOf, postgresJsClientOf } from '../internal/driver.ts'
 import type { AnyPgDatabase } from '../internal/query-rows.ts'
 import { invalid } from '../validation/invalid.ts'
+import { blobCopyInsert } from './blob-copy-insert.ts'
 import type { Writer } from './choose-writer.ts'
-import { copyPieces, copyText } from './copy-text.ts'
+import { copyPieces } from './copy-text.ts'
 import { beginGuarded } from './copy-upsert.ts'
 import { type NodePgClient, nodePgCopyWith } from './node-pg-copy.ts'
 import type { EncodedRow } from './table-shape.ts'
@@ -45,9 +46,7 @@ export function directCompressWriter(db: AnyPgDatabase, target: WriteTarget): Wr
     all = (chunks) =>
       blob.transaction(async (tx) => {
         await tx.query(DIRECT_COMPRESS)
-        await tx.query(`copy ${target.shape.tableText} (${target.columnList}) from '/dev/blob'`, [], {
-          blob: new Blob(chunks.map((chunk) => copyText(chunk, target))),
-        })
+        await blobCopyInsert(tx, target, chunks)
       })
   } else {
     throw invalid('directCompress', 'needs COPY: a postgres.js pool, PGlite, or node-postgres with pg-copy-streams (not a transaction)')

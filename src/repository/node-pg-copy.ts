@@ -56,19 +56,14 @@ export async function nodePgCopyInsert(
     if (target.upsert === null) return void (await plainCopy())
     const plain = !upsertOnly && (await plainCopyFirst(client, plainCopy))
     if (plain) return
-    await conn.query('begin')
-    try {
-      await upsertThroughStaging(
+    await transaction(conn, () =>
+      upsertThroughStaging(
         (text) => conn.query(text),
         (statement, rows) => copy(conn, copyFrom, statement, [rows], target),
         target,
         chunks,
-      )
-      await conn.query('commit')
-    } catch (error) {
-      await conn.query('rollback').catch(() => {})
-      throw error
-    }
+      ),
+    )
   })
   return true
 }
@@ -85,18 +80,25 @@ export async function nodePgCopyWith(
 ): Promise<boolean> {
   const copyFrom = await loadCopyFrom()
   if (!copyFrom) return false
-  await withConnection(client, async (conn) => {
-    await conn.query('begin')
-    try {
+  await withConnection(client, (conn) =>
+    transaction(conn, async () => {
       await conn.query(setting)
       await copy(conn, copyFrom, target.copy, chunks, target)
-      await conn.query('commit')
-    } catch (error) {
-      await conn.query('rollback').catch(() => {})
-      throw error
-    }
-  })
+    }),
+  )
   return true
+}
+
+/** `work` between BEGIN and COMMIT on `conn`; ROLLBACK when it fails. */
+async function transaction(conn: NodePgClient, work: () => Promise<void>): Promise<void> {
+  await conn.query('begin')
+  try {
+    await work()
+    await conn.query('commit')
+  } catch (error) {
+    await conn.query('rollback').catch(() => {})
+    throw error
+  }
 }
 
 async function copy(
