@@ -1,5 +1,5 @@
 import { expect, test } from 'bun:test'
-import { canonicalTimeFromText, utcFromJson } from '../../src/internal/iso-time.ts'
+import { canonicalTextMs, canonicalTimeFromText, utcFromJson } from '../../src/internal/iso-time.ts'
 
 const text = (r: ReturnType<typeof canonicalTimeFromText>) => (r.ok ? r.text : `refused: ${r.reason}`)
 
@@ -47,4 +47,28 @@ test('utcFromJson: the JSON text of a UTC timestamp in the canonical form', () =
   expect(utcFromJson('"0001-01-01T00:00:00.000001"')).toBe('0001-01-01T00:00:00.000001Z')
   expect(utcFromJson('"9999-12-31T23:59:59.999999"')).toBe('9999-12-31T23:59:59.999999Z')
   expect(utcFromJson('"infinity"')).toBe('infinity')
+})
+
+test('canonicalTextMs: the instant Date.parse reads from a canonical text, with and without Z, and of a date', () => {
+  let state = 11
+  const random = () => {
+    state = (state * 48271) % 2147483647
+    return state / 2147483647
+  }
+  const texts = ['0001-01-01T00:00:00.000000Z', '0099-12-31T23:59:59.999999Z', '0100-01-01T00:00:00.000000Z', '1969-12-31T23:59:59.999999Z']
+  for (let i = 0; i < 20_000; i++) {
+    const ms = Math.floor(random() * 253402300799000) - 62135596800000 * (i % 2)
+    const text = canonicalTimeFromText(new Date(Math.max(-62135596800000, ms)).toISOString())
+    if (text.ok) texts.push(`${text.text.slice(0, 23)}${String(Math.floor(random() * 1000)).padStart(3, '0')}Z`)
+  }
+  for (const text of texts) {
+    const full = new Date(0)
+    full.setUTCFullYear(Number(text.slice(0, 4)), Number(text.slice(5, 7)) - 1, Number(text.slice(8, 10)))
+    full.setUTCHours(Number(text.slice(11, 13)), Number(text.slice(14, 16)), Number(text.slice(17, 19)), Number(text.slice(20, 23)))
+    expect([text, canonicalTextMs(text)]).toEqual([text, full.getTime()])
+    expect([text, canonicalTextMs(text.slice(0, -1))]).toEqual([text, full.getTime()])
+    const day = new Date(full.getTime())
+    day.setUTCHours(0, 0, 0, 0)
+    expect([text, canonicalTextMs(text.slice(0, 10))]).toEqual([text, day.getTime()])
+  }
 })
