@@ -21,7 +21,11 @@ export async function queryRows<T extends Record<string, unknown>>(db: AnyPgData
   const pool = postgresJsClientOf(db)
   if (pool) {
     const { sql, params } = renderQuery(query)
-    return (await pool.unsafe(sql, params as never[], { prepare: plansCustom(pool) })) as unknown as T[]
+    // postgres.js sends a statement without parameters by the simple protocol unless told not to:
+    // parsed and planned on every call, where a prepared one keeps its plan (a plan without
+    // parameters is the same for every call, so PostgreSQL caches it whatever plan_cache_mode says).
+    const options = plansCustom(pool) ? { prepare: true, simple: false } : { prepare: false }
+    return (await pool.unsafe(sql, params as never[], options)) as unknown as T[]
   }
   const result: unknown = await db.execute(query)
   if (Array.isArray(result)) return result as T[]

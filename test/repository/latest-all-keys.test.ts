@@ -12,6 +12,8 @@ import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { doublePrecision, integer, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
 import { readChunkTables } from '../../src/catalog/index.ts'
+import { ClientFactory } from '../../src/client/index.ts'
+import { postgresJsClientOf } from '../../src/internal/driver.ts'
 import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
 import { timescale } from '../../src/repository/timescale.ts'
 import { hypertable } from '../../src/toolkit/index.ts'
@@ -72,12 +74,14 @@ for (const target of targets) {
   describe(`latest() of every key on ${target.name}`, () => {
     let db: AnyPgDatabase
     let close: () => Promise<void>
+    let url: string | undefined
     const data = rows()
     const handle = () => timescale(db, readingsHypertable)
     beforeAll(async () => {
       const t = await target.open({ migrate: false })
       db = t.db as AnyPgDatabase
       close = t.close
+      url = t.url
       await db.execute(sql`create extension if not exists timescaledb`)
       await db.execute(
         sql`create table latest_readings (site text not null, sensor integer not null, time timestamptz not null,
@@ -115,6 +119,24 @@ for (const target of targets) {
         ),
       )
       expect(await handle().latest({ limit: 2 })).toEqual(newest(data, ['site', 'sensor']).slice(0, 2))
+    })
+
+    test.skipIf(target.kind !== 'native')("on the package's pool: planned once per connection, its plan reused", async () => {
+      // Without `where` or `since` the statement has no parameters: prepared (not sent by the simple
+      // protocol, which postgres.js uses for a statement without parameters), its one plan reused.
+      const client = await ClientFactory.fromConnectionString(url as string, { maxConnections: 1 })
+      try {
+        const own = timescale(client.db as unknown as AnyPgDatabase, readingsHypertable)
+        for (let i = 0; i < 3; i++) expect(await own.latest()).toEqual(newest(data, ['site', 'sensor']))
+        const pool = postgresJsClientOf(client.db as unknown as AnyPgDatabase) as NonNullable<ReturnType<typeof postgresJsClientOf>>
+        const plans = await pool.unsafe(
+          `select generic_plans::int as generic, custom_plans::int as custom from pg_prepared_statements
+           where statement like 'with k as (select distinct * from%'`,
+        )
+        expect([...plans]).toEqual([{ generic: 3, custom: 0 }])
+      } finally {
+        await client.close()
+      }
     })
 
     test('a chunk dropped between the listing of the chunks and the read: listed again', async () => {
