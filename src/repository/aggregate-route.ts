@@ -1,5 +1,5 @@
 import { type SQL, sql } from 'drizzle-orm'
-import { readContinuousAggregates, readServerInfo, versionAtLeast } from '../catalog/index.ts'
+import { readContinuousAggregates, readRowEstimates, readServerInfo, versionAtLeast } from '../catalog/index.ts'
 import { type AnyPgDatabase, queryRows } from '../internal/query-rows.ts'
 import type { AnyContinuousAggregate } from '../toolkit/continuous-aggregate.ts'
 import { mergedVariance, squaredDeviations } from '../toolkit/ddl/merge-variance-sql.ts'
@@ -196,6 +196,11 @@ interface Found {
   /** The hypertable id it reads (the raw table, or the finer aggregate's materialization). */
   sourceId: number
   table: SQL
+  /**
+   * The planner's estimate of the materialization's rows when the catalog was read (`null`:
+   * unknown, or compressed chunks, whose rows the estimate does not count): see bucketCutoff.
+   */
+  estimatedRows: number | null
 }
 
 /*
@@ -225,8 +230,12 @@ async function lookUp(db: AnyPgDatabase): Promise<Map<string, Found> | null> {
   const server = await readServerInfo(db)
   if (server.license !== 'timescale' || !versionAtLeast(server, 2, 23)) return null
   const found = new Map<string, Found>()
-  for (const a of await readContinuousAggregates(db)) {
-    if (!a.finalized) continue
+  const aggregates = (await readContinuousAggregates(db)).filter((a) => a.finalized)
+  const estimates = await readRowEstimates(
+    db,
+    aggregates.map((a) => a.materialization),
+  )
+  for (const [i, a] of aggregates.entries()) {
     found.set(`${a.schema}.${a.name}`, {
       matId: a.materializationId,
       // For a hierarchical aggregate: the finer aggregate's materialization, where the changes it
@@ -234,6 +243,7 @@ async function lookUp(db: AnyPgDatabase): Promise<Map<string, Found> | null> {
       sourceId: a.rawHypertableId,
       // Names read from TimescaleDB's catalog, quoted as identifiers.
       table: sql`${sql.identifier(a.materialization.schema)}.${sql.identifier(a.materialization.name)}`,
+      estimatedRows: a.compressionEnabled ? null : (estimates[i] ?? null),
     })
   }
   return found
@@ -400,11 +410,18 @@ function routedQuery(shape: TableShape, plan: RoutePlan, top: Found, q: BucketQu
  * Fixed widths in UTC only (a month or a day in a time zone has no fixed number of rows). The raw
  * rows after the watermark are not counted: for newest-first they only come before these, for
  * oldest-first after; either way the bound stays on the safe side.
+ *
+ * Left out when the materialization holds (by the planner's estimate, with a factor two to spare)
+ * fewer rows than the probe would skip: it could not bound anything, and it costs more than its
+ * probe. With an unknown bound the planner reads the rows in index order and sorts them for the
+ * grouping; without it, it scans and hashes. 2.29.2, 200 keys x 7 days of hourly rows (33,768),
+ * daily buckets of every key, limit 10,000: 31 ms with the bound, 11.5 ms without.
  */
 function bucketCutoff(plan: RoutePlan, top: Found, q: BucketQuery, matEnd: string, and: SQL): SQL {
   const bucket = validateInterval(plan.aggregate.spec.bucket)
   if (q.groupBy.length === 0 || !plan.oneSeries || q.width.months > 0 || bucket.months > 0 || q.timeZone !== undefined) return sql``
   const perRow = minimumMicroseconds(q.width) / minimumMicroseconds(bucket)
+  if (top.estimatedRows !== null && top.estimatedRows * 2 < q.limit * perRow) return sql``
   const bucketColumn = sql`c.${sql.identifier(plan.aggregate.spec.bucketColumn)}`
   const width = sql`${q.width.text}::interval`
   const order = sql.raw(q.order)

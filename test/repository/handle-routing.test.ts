@@ -9,8 +9,10 @@
 import { afterAll, beforeAll, describe, expect, test } from 'bun:test'
 import { sql } from 'drizzle-orm'
 import { doublePrecision, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core'
+import { readContinuousAggregates } from '../../src/catalog/index.ts'
 import type { AnyPgDatabase } from '../../src/internal/query-rows.ts'
-import { routedBuckets, routePlans } from '../../src/repository/aggregate-route.ts'
+import { renderQuery } from '../../src/internal/render-query.ts'
+import { forgetAggregates, routedBuckets, routePlans } from '../../src/repository/aggregate-route.ts'
 import { checkBucketQuery } from '../../src/repository/bucket-rows.ts'
 import { tableShape } from '../../src/repository/table-shape.ts'
 import { timescale } from '../../src/repository/timescale.ts'
@@ -173,6 +175,35 @@ for (const target of targets.filter(hasTsl)) {
       // aggregate's (several series in a row): no cutoff, the same answer.
       const pinned = { ...base, width: '7 days', order: 'desc' as const, limit: 5, measures, where: { symbol: ['AAA', 'CCC'] } }
       expect(await handle.buckets(pinned)).toEqual(await plain.buckets(pinned))
+    })
+
+    test("the limit's bound is left out where the materialization holds fewer rows than it would skip", async () => {
+      const handle = timescale(db, pricesHypertable, { aggregates: [daily, monthly] })
+      const plain = timescale(db, pricesHypertable)
+      const routedText = async (query: object) => {
+        const shape = tableShape(pricesHypertable)
+        const q = checkBucketQuery(shape, prices, query)
+        const routed = await routedBuckets(db, shape, routePlans(shape, [daily, monthly], q), q)
+        return routed ? renderQuery(routed.query).sql : 'raw'
+      }
+      // Counted by ANALYZE (1,095 daily rows), the catalog read again.
+      const mat = (await readContinuousAggregates(db)).find((a) => a.name === 'route_prices_daily')?.materialization
+      await db.execute(sql.raw(`analyze ${mat?.schema}.${mat?.name}`))
+      forgetAggregates(db)
+      const base = { from: '2025-01-06T00:00:00Z', to: '2025-12-29T00:00:00Z', groupBy: ['symbol'] as 'symbol'[] }
+      const measures = { n: measure.count(), high: measure.max(prices.price) }
+      // 10,000 rows of 28 days: a bound past the 279,999th daily row, of 1,095: left out.
+      const wide = { ...base, width: '28 days', order: 'asc' as const, limit: 10_000, measures }
+      const wideText = await routedText(wide)
+      expect(wideText).toContain(`${mat?.name}`)
+      expect(wideText).not.toContain(' offset ')
+      expect(await handle.buckets(wide)).toEqual(await plain.buckets(wide))
+      // 3 rows of a day: a bound at the 3rd daily row, kept.
+      const narrow = { ...base, width: '1 day', order: 'desc' as const, limit: 3, measures }
+      const narrowText = await routedText(narrow)
+      expect(narrowText).toContain(`${mat?.name}`)
+      expect(narrowText).toContain(' offset ')
+      expect(await handle.buckets(narrow)).toEqual(await plain.buckets(narrow))
     })
 
     test('a change below the watermark is read from the rows until each level is refreshed', async () => {
