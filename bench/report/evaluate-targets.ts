@@ -23,6 +23,24 @@ const atLeast = (goal: number) => ({
   short: (v: number) => `${v.toFixed(2)}x: ${(((goal - v) / goal) * 100).toFixed(0)}% short of ${goal}x`,
 })
 
+/** The databases a declared-table comparison runs on: the routed reads need the Timescale license (embedded, 2.29). */
+const ALL_DATABASES = ['embedded', 'native', 'native-tsl'] as const
+const ROUTED_DATABASES = ['embedded', 'native-tsl'] as const
+
+/**
+ * The worst of a declared-table ratio over `databases` (each `declared.<database>.<name>`): the
+ * lowest, or for a time ratio (`time`: their speed over ours turned into our time over theirs) the
+ * highest. `null` when none of them was measured.
+ */
+function worstDeclared(r: BenchResults, name: string, of: string, to: string, databases: readonly string[], time = false): number | null {
+  const values = databases
+    .map((d) => ratioOf(find(r, `declared.${d}.${name}`), of, to))
+    .filter((v): v is number => v !== null)
+    .map((v) => (time ? 1 / v : v))
+  if (values.length === 0) return null
+  return time ? Math.max(...values) : Math.min(...values)
+}
+
 const SPECS: Spec[] = [
   {
     id: 'ingest-vs-copy',
@@ -76,6 +94,49 @@ const SPECS: Spec[] = [
     goal: '>= 10x faster',
     value: (r) => ratioOf(find(r, 'queries.native-tsl.buckets-all'), 'ours', 'hand-written'),
     ...atLeast(10),
+  },
+  {
+    id: 'declared-ingest-copy',
+    description: 'Declared table: insertMany vs raw COPY, rows/s (the lowest of embedded, 2.19, 2.29)',
+    goal: '>= 0.95x',
+    value: (r) => worstDeclared(r, 'ingest', 'ours', 'raw-copy', ALL_DATABASES),
+    ...atLeast(0.95),
+  },
+  {
+    id: 'declared-ingest-drizzle',
+    description: "Declared table: insertMany vs Drizzle's insert().onConflictDoUpdate(), rows/s (the lowest of the three)",
+    goal: '>= 2.5x',
+    value: (r) => worstDeclared(r, 'ingest', 'ours', 'drizzle-insert', ALL_DATABASES),
+    ...atLeast(2.5),
+  },
+  {
+    id: 'declared-latest',
+    description: 'Declared table: latest() of every key vs DISTINCT ON (the lowest of the three)',
+    goal: '>= 10x faster',
+    value: (r) => worstDeclared(r, 'latest-all', 'ours', 'distinct-on', ALL_DATABASES),
+    ...atLeast(10),
+  },
+  {
+    id: 'declared-buckets-dense',
+    description: 'Declared table: routed daily buckets of one dense key vs raw time_bucket (the lower of embedded, 2.29)',
+    goal: '>= 10x faster',
+    value: (r) => worstDeclared(r, 'buckets-dense-key', 'ours', 'raw', ROUTED_DATABASES),
+    ...atLeast(10),
+  },
+  {
+    id: 'declared-buckets-all',
+    description: 'Declared table: routed daily buckets of every key vs raw time_bucket (the lower of embedded, 2.29)',
+    goal: '>= 10x faster',
+    value: (r) => worstDeclared(r, 'buckets-all-keys', 'ours', 'raw', ROUTED_DATABASES),
+    ...atLeast(10),
+  },
+  {
+    id: 'declared-range',
+    description: 'Declared table: range() vs a hand-written select: our time / theirs (the highest of the three)',
+    goal: '<= 1.2x',
+    value: (r) => worstDeclared(r, 'range', 'ours', 'hand-written', ALL_DATABASES, true),
+    met: (v) => v <= 1.2,
+    short: (v) => `${v.toFixed(2)}x the hand-written time: ${(((v - 1.2) / 1.2) * 100).toFixed(0)}% over 1.2x`,
   },
   {
     id: 'compression',
