@@ -7,6 +7,7 @@
 export { compressionEnabled } from './compression-enabled.ts'
 export { type ChunkTables, readChunkTables } from './read-chunk-tables.ts'
 export { type CatalogContinuousAggregate, readContinuousAggregates } from './read-continuous-aggregates.ts'
+export { readDistinctEstimates } from './read-distinct-estimates.ts'
 export { type CatalogDimension, type CatalogHypertable, readHypertables } from './read-hypertables.ts'
 export { type CatalogJob, readJobs } from './read-jobs.ts'
 export { readRowEstimates } from './read-row-estimates.ts'
