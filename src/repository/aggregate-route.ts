@@ -201,6 +201,8 @@ interface Found {
    * unknown, or compressed chunks, whose rows the estimate does not count): see bucketCutoff.
    */
   estimatedRows: number | null
+  /** Its materialization has the columnstore enabled (see routedQuery's fence). */
+  compressed: boolean
 }
 
 /*
@@ -244,6 +246,7 @@ async function lookUp(db: AnyPgDatabase): Promise<Map<string, Found> | null> {
       // Names read from TimescaleDB's catalog, quoted as identifiers.
       table: sql`${sql.identifier(a.materialization.schema)}.${sql.identifier(a.materialization.name)}`,
       estimatedRows: a.compressionEnabled ? null : (estimates[i] ?? null),
+      compressed: a.compressionEnabled,
     })
   }
   return found
@@ -391,6 +394,12 @@ function routedQuery(shape: TableShape, plan: RoutePlan, top: Found, q: BucketQu
     group by ${positions(1 + groups.length)}`
       : sql``
   const qtz = q.timeZone === undefined ? sql`` : sql`, ${q.timeZone}::text`
+  // `offset 0` keeps the rows read a subquery of their own, so that TimescaleDB does not aggregate
+  // each chunk of the materialization apart before the merge (chunk-wise aggregation): its rows are
+  // already aggregated. Daily buckets of one key from 180 days of hourly rows (18 chunks): 2.65-3.1 ms
+  // a statement without it, 2.1-2.7 ms with it on 2.29.2; 7.9-8.7 and 6.9-7.2 ms embedded; every key
+  // of 7 days, hashed: the same. Not over compressed chunks, whose vectorized aggregation it would stop.
+  const fence = top.compressed ? sql`` : sql` offset 0`
   return sql`select time_bucket(${q.width.text}::interval, h.b${qtz}) as bucket${sql.join(
     q.groupBy.map((g) => sql`, h.${sql.identifier(g.name)} as ${sql.identifier(g.key)}`),
     sql``,
@@ -398,7 +407,7 @@ function routedQuery(shape: TableShape, plan: RoutePlan, top: Found, q: BucketQu
     q.measures.map((m, i) => sql`, ${plan.merged[i] as SQL} as ${sql.identifier(m.name)}`),
     sql``,
   )}
-    from (${stored}${fresh}) h group by ${positions(1 + groups.length)}`
+    from (${stored}${fresh}${fence}) h group by ${positions(1 + groups.length)}`
 }
 
 /*
