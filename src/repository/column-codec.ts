@@ -154,14 +154,23 @@ export function columnCodec(column: PgColumn): ColumnCodec {
     )
   }
   if (type.startsWith('timestamp') && type.includes('with time zone')) {
+    // The last text read and its canonical form: the rows of a batch often share their time (one
+    // row per series at each instant), and the text is read once for them all.
+    let lastText: string | undefined
+    let lastCanonical = ''
     return {
       sqlType,
       temporal: 'timestamptz',
       plain: true,
       encode: (v, field) => {
+        if (v === lastText) return lastCanonical
         const result = typeof v === 'string' ? canonicalTimeFromText(v) : v instanceof Date ? canonicalTimeFromDate(v) : undefined
         if (!result) throw invalid(field, `must be a Date or an ISO 8601 string with a zone offset, not ${kindOf(v)}`)
         if (!result.ok) throw invalid(field, result.reason)
+        if (typeof v === 'string') {
+          lastText = v
+          lastCanonical = result.text
+        }
         return result.text
       },
       select: (c) => utcJson(c),

@@ -165,13 +165,21 @@ function columnEncoder(shape: TableShape): TableShape['encode'] {
   }
 }
 
+let lastTime = ''
+let lastTimeMs = 0
+
 /** An encoded row from its values: its slot time, key and partition. */
 export function finishRow(shape: TableShape, values: (string | null | undefined)[]): EncodedRow {
   const time = values[shape.time]
   const column = shape.columns[shape.time] as ShapeColumn
   if (time === null || time === undefined) throw invalid(column.key, 'is required: it is the time column of the hypertable')
-  // Canonical text (the codecs of time columns write nothing else): read by character codes.
-  const timeMs = canonicalTextMs(time)
+  // Canonical text (the codecs of time columns write nothing else): read by character codes, once
+  // for a run of rows with the same time.
+  if (time !== lastTime) {
+    lastTime = time
+    lastTimeMs = canonicalTextMs(time)
+  }
+  const timeMs = lastTimeMs
   let key = ''
   for (let k = 0; k < shape.key.length; k++) {
     const value = values[shape.key[k] as number]
