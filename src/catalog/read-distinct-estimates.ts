@@ -17,7 +17,7 @@ export async function readDistinctEstimates(db: AnyPgDatabase, tableText: string
           max(case when s.n_distinct >= 0 then s.n_distinct else -s.n_distinct * greatest(c.reltuples, 0) end)::float8 as n
         from pg_inherits i join pg_class c on c.oid = i.inhrelid join pg_namespace ns on ns.oid = c.relnamespace
         join pg_stats s on s.schemaname = ns.nspname and s.tablename = c.relname and not s.inherited
-        where i.inhparent = ${tableText}::regclass and s.attname = any(${textArrayLiteral([...columns])}::text[])
+        where i.inhparent = ${tableText}::regclass and s.attname = any(${textArrayLiteral(columns)}::text[])
         group by s.attname`,
   )
   return columns.map((name) => {

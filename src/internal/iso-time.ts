@@ -87,11 +87,11 @@ function canonicalUtcText(text: string): string | undefined {
  * `Date.parse` and `Date.UTC` were a quarter of a row's check at ingest.
  */
 export function canonicalTextMs(text: string): number {
-  const days = civilDays(digits(text, 0, 4), digits(text, 5, 2), digits(text, 8, 2))
-  if (text.length < 26) return days * 86_400_000
-  return (
-    days * 86_400_000 + digits(text, 11, 2) * 3_600_000 + digits(text, 14, 2) * 60_000 + digits(text, 17, 2) * 1000 + digits(text, 20, 3)
-  )
+  const year = digits(text, 0, 4)
+  const month = digits(text, 5, 2)
+  const day = digits(text, 8, 2)
+  if (text.length < 26) return utcMs(year, month, day, 0, 0, 0)
+  return utcMs(year, month, day, digits(text, 11, 2), digits(text, 14, 2), digits(text, 17, 2)) + digits(text, 20, 3)
 }
 
 /** Days from 1970-01-01 to a date (H. Hinnant's days_from_civil: https://howardhinnant.github.io/date_algorithms.html). */
@@ -129,12 +129,9 @@ function format(ms: number, micros: number): CanonicalTime {
   return { ok: true, text: `${date.toISOString().slice(0, 19)}.${String(micros).padStart(6, '0')}Z` }
 }
 
+/** Milliseconds since the epoch of a UTC date and time (counted, not by `Date.UTC`, which maps years 0..99 to 1900..1999). */
 function utcMs(year: number, month: number, day: number, hour: number, minute: number, second: number): number {
-  // Date.UTC maps years 0..99 to 1900..1999; setUTCFullYear does not.
-  const date = new Date(0)
-  date.setUTCFullYear(year, month - 1, day)
-  date.setUTCHours(hour, minute, second, 0)
-  return date.getTime()
+  return civilDays(year, month, day) * 86_400_000 + hour * 3_600_000 + minute * 60_000 + second * 1000
 }
 
 function daysInMonth(year: number, month: number): number {

@@ -196,12 +196,9 @@ interface Found {
   /** The hypertable id it reads (the raw table, or the finer aggregate's materialization). */
   sourceId: number
   table: SQL
-  /**
-   * The planner's estimate of the materialization's rows when the catalog was read (`null`:
-   * unknown, or compressed chunks, whose rows the estimate does not count): see bucketCutoff.
-   */
+  /** The planner's estimate of the materialization's rows when the catalog was read (`null`: unknown): see bucketCutoff. */
   estimatedRows: number | null
-  /** Its materialization has the columnstore enabled (see routedQuery's fence). */
+  /** Its materialization has the columnstore enabled (see bucketCutoff and routedQuery's fence). */
   compressed: boolean
 }
 
@@ -245,7 +242,7 @@ async function lookUp(db: AnyPgDatabase): Promise<Map<string, Found> | null> {
       sourceId: a.rawHypertableId,
       // Names read from TimescaleDB's catalog, quoted as identifiers.
       table: sql`${sql.identifier(a.materialization.schema)}.${sql.identifier(a.materialization.name)}`,
-      estimatedRows: a.compressionEnabled ? null : (estimates[i] ?? null),
+      estimatedRows: estimates[i] ?? null,
       compressed: a.compressionEnabled,
     })
   }
@@ -420,8 +417,8 @@ function routedQuery(shape: TableShape, plan: RoutePlan, top: Found, q: BucketQu
  * rows after the watermark are not counted: for newest-first they only come before these, for
  * oldest-first after; either way the bound stays on the safe side.
  *
- * Left out when the materialization holds (by the planner's estimate, with a factor two to spare)
- * fewer rows than the probe would skip: it could not bound anything, and it costs more than its
+ * Left out when the materialization holds (by the planner's estimate, with a factor two to spare;
+ * not with compressed chunks, whose rows the estimate does not count) fewer rows than the probe would skip: it could not bound anything, and it costs more than its
  * probe. With an unknown bound the planner reads the rows in index order and sorts them for the
  * grouping; without it, it scans and hashes. 2.29.2, 200 keys x 7 days of hourly rows (33,768),
  * daily buckets of every key, limit 10,000: 31 ms with the bound, 11.5 ms without.
@@ -430,7 +427,7 @@ function bucketCutoff(plan: RoutePlan, top: Found, q: BucketQuery, matEnd: strin
   const bucket = validateInterval(plan.aggregate.spec.bucket)
   if (q.groupBy.length === 0 || !plan.oneSeries || q.width.months > 0 || bucket.months > 0 || q.timeZone !== undefined) return sql``
   const perRow = minimumMicroseconds(q.width) / minimumMicroseconds(bucket)
-  if (top.estimatedRows !== null && top.estimatedRows * 2 < q.limit * perRow) return sql``
+  if (!top.compressed && top.estimatedRows !== null && top.estimatedRows * 2 < q.limit * perRow) return sql``
   const bucketColumn = sql`c.${sql.identifier(plan.aggregate.spec.bucketColumn)}`
   const width = sql`${q.width.text}::interval`
   const order = sql.raw(q.order)

@@ -89,6 +89,7 @@ export async function bucketRows<R>(
   try {
     if (q.gapFill !== undefined) await requireTimescaleLicense(db, operation, 'gap filling (time_bucket_gapfill)')
     if (q.filter.from === q.filter.to) return []
+    const raw = async () => orderedBuckets(shape, q, rawBuckets(shape, q), undefined, await groupsOutnumberLimit(db, shape, q))
     const plans = routePlans(shape, aggregates, q)
     let routed = await routedBuckets(db, shape, plans, q, true)
     let rows: Record<string, unknown>[] | undefined
@@ -102,17 +103,12 @@ export async function bucketRows<R>(
           routed = await routedBuckets(db, shape, plans, q)
         }
       }
-      rows ??= await queryRows(
-        db,
-        routed
-          ? orderedBuckets(shape, q, routed.query)
-          : orderedBuckets(shape, q, rawBuckets(shape, q), undefined, await groupsOutnumberLimit(db, shape, q)),
-      )
+      rows ??= await queryRows(db, routed ? orderedBuckets(shape, q, routed.query) : await raw())
     } catch (error) {
       // An aggregate dropped since it was looked up: look again next time, answer from the table.
       if (!routed || findPgError(error)?.code !== '42P01') throw error
       forgetAggregates(db)
-      rows = await queryRows(db, orderedBuckets(shape, q, rawBuckets(shape, q), undefined, await groupsOutnumberLimit(db, shape, q)))
+      rows = await queryRows(db, await raw())
     }
     const time = shape.columns[shape.time] as ShapeColumn
     return rows.map((row) => {

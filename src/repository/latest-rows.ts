@@ -29,6 +29,7 @@ export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query:
   const q = validateOptions(query, ['by', 'keys', 'where', 'since', 'limit'], 'query')
   const by = byColumns(shape, q.by)
   const limit = validateInteger(q.limit, 'limit', 1, MAX_LATEST_ROWS, 10_000)
+  const limitText = sql.raw(String(limit))
   const time = shape.columns[shape.time] as ShapeColumn
   const timeName = sql.identifier(time.name)
   const conditions = checkWhere(shape, q.where)
@@ -59,7 +60,7 @@ export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query:
     // one plan: no chunk list first. Measured in BENCHMARKS.md (declared.*.latest-all).
     const [name] = names
     statement = sql`with k(__dts_k0) as (select distinct ${name} from ${shape.table} where ${name} is not null${extra})
-      select r.* from k ${lookup} order by k.__dts_k0 limit ${sql.raw(String(limit))}`
+      select r.* from k ${lookup} order by k.__dts_k0 limit ${limitText}`
   } else {
     // The distinct keys by a recursive skip over an index starting with the `by` columns: each
     // step is the next key after the previous one. Run on each chunk table by itself, a chunk is
@@ -85,7 +86,7 @@ export async function latestRows<R>(db: AnyPgDatabase, shape: TableShape, query:
       sql`with k as (${keys}) select r.* from k ${lookup} order by ${sql.join(
         keyAliases.map((a) => sql`k.${a}`),
         sql`, `,
-      )} limit ${sql.raw(String(limit))}`
+      )} limit ${limitText}`
     if (q.since !== undefined) statement = withKeys(skip(shape.table))
     else
       statement = async () => {
